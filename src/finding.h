@@ -1,0 +1,60 @@
+/*
+ * finding.h - what a rule found: the rule, the effective severity, the
+ * place (file, span, JSON Pointer, line:column), and the texts already
+ * filled in for the chosen language.  Also the list type and its one
+ * deterministic order.
+ *
+ * Ownership: a finding owns its message, why, fix, replacement and value
+ * strings (malloc'd); it borrows its rule (from the ruleset) and its
+ * source.  dp_findings_free() frees every finding in a list.
+ */
+#ifndef DP_FINDING_H
+#define DP_FINDING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model.h"
+#include "rules.h"
+#include "srcmap.h"
+
+struct dp_finding {
+	const struct dp_rule *rule;
+	enum dp_severity severity;  /* after --severity overrides */
+	struct dp_origin origin;    /* origin.source NULL: not in a file */
+	struct dp_location loc;     /* filled by dp_findings_sort() */
+	char *message;              /* one line, names the value seen */
+	char *why;                  /* why the task fails, may be NULL */
+	char *fix;                  /* what to enter instead, may be NULL */
+	char *replacement;          /* the mechanical fix's new text, or NULL */
+	char *value;                /* the offending value, or NULL (never a
+				       secret) */
+	bool baselined;             /* suppressed by the baseline */
+	const char *waiver_note;    /* e.g. "waiver expired 2026-01-01" */
+};
+
+struct dp_findings {
+	struct dp_finding *items;
+	size_t n;
+	size_t cap;
+};
+
+/* Appends a copy of *finding (takes ownership of its strings on success,
+ * leaves them to the caller on failure).  0 or -ENOMEM. */
+int dp_findings_push(struct dp_findings *list, struct dp_finding *finding);
+
+/* Computes line:column of every finding and sorts by file path, line,
+ * column, rule ID, message: the one order every format uses.  0 or
+ * -ENOMEM. */
+int dp_findings_sort(struct dp_findings *list);
+
+/* Removes the finding at index i (frees its strings). */
+void dp_findings_remove(struct dp_findings *list, size_t i);
+
+/* Frees every finding's strings and the array; the list is empty after. */
+void dp_findings_free(struct dp_findings *list);
+
+/* The path to print for a finding's file ("<stdin>", or as given). */
+const char *dp_finding_path(const struct dp_finding *finding);
+
+#endif /* DP_FINDING_H */

@@ -1,0 +1,81 @@
+/*
+ * input.h - the bytes of one input (a file or standard input) and what is
+ * known about them before any JSON is parsed: encoding problems, size,
+ * secret spans to mask in snippets, and the line table for positions.
+ *
+ * Ownership: a dp_source owns its path copy, its bytes and its line
+ * table; everything that points into a source (documents, model values,
+ * findings) borrows it and must not outlive dp_source_free().
+ */
+#ifndef DP_INPUT_H
+#define DP_INPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A byte span in a source: [start, end), offsets into dp_source.data. */
+struct dp_span {
+	uint32_t start;
+	uint32_t end;
+};
+
+/* Why a source cannot be parsed as JSON at all (reported as DP001). */
+enum dp_encoding_problem {
+	DP_ENC_OK = 0,
+	DP_ENC_EMPTY,       /* zero bytes, or only a BOM / whitespace */
+	DP_ENC_UTF16,       /* UTF-16 or UTF-32 byte order mark */
+	DP_ENC_NUL,         /* a NUL byte: binary data */
+	DP_ENC_BAD_UTF8,    /* bytes that are not UTF-8 */
+};
+
+struct dp_source {
+	char *path;          /* as given; "<stdin>" for "-" */
+	char *data;          /* the bytes, NUL-terminated (one extra byte) */
+	size_t len;          /* bytes, without the terminator */
+	uint32_t body;       /* offset where JSON starts (3 after a UTF-8 BOM) */
+	enum dp_encoding_problem problem;
+	uint32_t problem_offset; /* where the problem was seen */
+
+	/* Spans whose bytes are never shown (passwords); sorted by start. */
+	struct dp_span *secrets;
+	size_t n_secrets;
+	size_t cap_secrets;
+
+	/* Line table, built on first use by srcmap. */
+	uint32_t *line_starts;
+	size_t n_lines;
+};
+
+/* Hard ceilings; options may lower but never raise them past these. */
+#define DP_MAX_FILE_SIZE_DEFAULT ((size_t)256 << 20) /* 256 MiB */
+
+/*
+ * Reads path ("-" = standard input) into a new source and checks its
+ * encoding (the result lands in ->problem, not in the return value).
+ * Returns 0, or -errno when the path cannot be read (-EISDIR for a
+ * directory, -EFBIG when larger than max_size, -ENOMEM).  *ret_source is
+ * set only on success; free it with dp_source_free().
+ */
+int dp_source_read(const char *path, size_t max_size,
+		   struct dp_source **ret_source);
+
+/*
+ * Wraps bytes that are already in memory (tests, fuzzers, the benchmark).
+ * The bytes are copied.  Same encoding checks as dp_source_read().
+ */
+int dp_source_from_memory(const char *name, const char *bytes, size_t len,
+			  struct dp_source **ret_source);
+
+/* Records a span whose bytes must never be printed.  0 or -ENOMEM. */
+int dp_source_add_secret(struct dp_source *source, struct dp_span span);
+
+/* Whether the byte at offset lies in a secret span. */
+bool dp_source_is_secret(const struct dp_source *source, uint32_t offset);
+
+/* Human text for a problem ("file is empty", ...); never NULL. */
+const char *dp_encoding_problem_text(enum dp_encoding_problem problem);
+
+void dp_source_free(struct dp_source *source);
+
+#endif /* DP_INPUT_H */

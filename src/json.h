@@ -1,0 +1,158 @@
+/*
+ * json.h - the located JSON document model.  Every node and every object
+ * key carries its byte span in the source file it came from, including
+ * nodes of a document that was itself a JSON-encoded string inside that
+ * file (an AssumeRolePolicyDocument): their spans point through the
+ * string's escapes at the exact bytes of the outer file.
+ *
+ * Ownership (stated once, as in jq's jv.h): a dp_doc owns every node, key,
+ * string and diagnostic reachable from it, in one arena, until
+ * dp_doc_free().  Nodes are never freed one by one.  A doc borrows its
+ * dp_source, which must outlive it.  Only json_load.c knows yajl.
+ */
+#ifndef DP_JSON_H
+#define DP_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "input.h"
+
+enum dp_json_kind {
+	DP_JSON_NULL,
+	DP_JSON_FALSE,
+	DP_JSON_TRUE,
+	DP_JSON_NUMBER, /* kept as text: numbers beyond double range survive */
+	DP_JSON_STRING,
+	DP_JSON_ARRAY,
+	DP_JSON_OBJECT,
+};
+
+struct dp_json;
+
+struct dp_json_member {
+	const char *key;        /* decoded, NUL-terminated */
+	uint32_t key_len;
+	struct dp_span key_span; /* the key token, quotes included */
+	struct dp_json *value;
+};
+
+struct dp_json {
+	enum dp_json_kind kind;
+	struct dp_span span;  /* the whole token/container in the source */
+	uint32_t n;           /* string/number: bytes; array/object: count */
+	bool embedded;        /* came from a JSON-encoded string */
+	union {
+		const char *str;                  /* STRING (decoded), NUMBER */
+		struct dp_json **items;           /* ARRAY */
+		struct dp_json_member *members;   /* OBJECT, in source order */
+	} u;
+};
+
+/* What the loader found wrong; rules of kind "diagnostic" report them. */
+enum dp_diag_kind {
+	DP_DIAG_INVALID_JSON,      /* DP001: whole input unusable */
+	DP_DIAG_EMBEDDED_INVALID,  /* DP003: a JSON-encoded string is not JSON */
+	DP_DIAG_DUPLICATE_KEY,     /* DP004 */
+	DP_DIAG__COUNT,
+};
+
+struct dp_diag {
+	enum dp_diag_kind kind;
+	struct dp_span span;  /* where it was seen, in the source */
+	const char *msg;      /* in the doc's arena */
+	const char *pointer;  /* JSON Pointer of the place, "" for root */
+};
+
+struct dp_json_limits {
+	unsigned max_depth;     /* containers nested deeper are an error */
+	size_t max_string;      /* longest string value/key in bytes */
+};
+
+#define DP_JSON_MAX_DEPTH_DEFAULT 512u
+#define DP_JSON_MAX_STRING_DEFAULT ((size_t)16 << 20)
+
+struct dp_arena;
+
+struct dp_doc {
+	const struct dp_source *source; /* borrowed */
+	struct dp_json *root;           /* NULL when the input was invalid */
+	struct dp_arena *arena;
+	struct dp_diag *diags;
+	size_t n_diags;
+	size_t cap_diags;
+	struct dp_json_limits limits;
+	struct dp_embed *embeds;        /* private: embedded-string maps */
+	size_t n_embeds;
+};
+
+/*
+ * Parses source (from source->body on) into a new document.  Content
+ * problems (invalid JSON, encoding problems, too deep, duplicate keys)
+ * are not errors: they become diagnostics in the doc, with root NULL when
+ * the input is unusable.  Returns 0 or -ENOMEM; *ret_doc is set only on
+ * success.  limits may be NULL for the defaults.
+ */
+int dp_doc_parse(const struct dp_source *source,
+		 const struct dp_json_limits *limits, struct dp_doc **ret_doc);
+
+/*
+ * Parses the decoded value of the string node str (which belongs to doc)
+ * as a JSON document of its own, in doc's arena.  Every span of the
+ * result points at the outer file's bytes through the string's escapes.
+ * pointer is the JSON Pointer of str, used for diagnostics.
+ * Returns 0 with *ret_root set; 0 with *ret_root NULL when the string is
+ * not valid JSON (a DP_DIAG_EMBEDDED_INVALID diagnostic is added to doc
+ * at the exact outer position); -EINVAL when str is not a string;
+ * -ENOMEM.
+ */
+int dp_doc_parse_embedded(struct dp_doc *doc, const struct dp_json *str,
+			  const char *pointer, struct dp_json **ret_root);
+
+/*
+ * The span in the source of the decoded bytes [off, off + len) of the
+ * string node str (off/len in decoded bytes): lets a finding point at the
+ * UID inside "acs:ram::<UID>:root", through escapes, in embedded
+ * documents too.  Returns 0, or -EINVAL when out of range.
+ */
+int dp_json_substr_span(const struct dp_doc *doc, const struct dp_json *str,
+			size_t off, size_t len, struct dp_span *ret_span);
+
+/* Adds a diagnostic (msg is copied).  0 or -ENOMEM. */
+int dp_doc_add_diag(struct dp_doc *doc, enum dp_diag_kind kind,
+		    struct dp_span span, const char *pointer, const char *msg);
+
+void dp_doc_free(struct dp_doc *doc);
+
+/* ---- accessors: all borrow from the doc; NULL when absent ---------- */
+
+/* Member value of an object by exact key (first occurrence), or NULL. */
+const struct dp_json *dp_json_get(const struct dp_json *obj, const char *key);
+
+/* Member value by ASCII case-insensitive key (first occurrence). */
+const struct dp_json *dp_json_iget(const struct dp_json *obj, const char *key);
+
+/* The member (key and value) by exact key, or NULL. */
+const struct dp_json_member *dp_json_member(const struct dp_json *obj,
+					    const char *key);
+
+/* Follows a '/'-separated path of object keys ("Role/RoleName"). */
+const struct dp_json *dp_json_path(const struct dp_json *node,
+				   const char *path);
+
+/* The string of a STRING node, else NULL. */
+const char *dp_json_string(const struct dp_json *node);
+
+bool dp_json_is(const struct dp_json *node, enum dp_json_kind kind);
+
+/* Escapes key for use as one JSON Pointer token ('~' -> "~0",
+ * '/' -> "~1") and appends "/token" to prefix, in the arena. */
+char *dp_json_pointer_join(struct dp_arena *arena, const char *prefix,
+			   const char *key);
+
+/* The same for an array index. */
+char *dp_json_pointer_index(struct dp_arena *arena, const char *prefix,
+			    size_t index);
+
+#endif /* DP_JSON_H */

@@ -1,0 +1,217 @@
+/*
+ * model.h - the canonical model every rule works on (formats.md): one
+ * setup of roles, their trust policies and attachments, tasks with their
+ * endpoints, and the task-creator account.  Adapters fill it from any
+ * export shape; rules read it by field name (see engine.c).
+ *
+ * Ownership: a dp_setup owns every role, task, value text and pointer
+ * string in its arena until dp_setup_free().  Values borrow the
+ * dp_source they came from (origin.source), which must outlive the setup.
+ */
+#ifndef DP_MODEL_H
+#define DP_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "input.h"
+
+struct dp_arena;
+struct dp_doc;
+struct dp_json;
+
+/* Where a value was written: file, byte span, JSON Pointer. */
+struct dp_origin {
+	struct dp_source *source; /* NULL for values given on the command line */
+	struct dp_span span;
+	const char *pointer;      /* "" for the root; never NULL when source set */
+};
+
+enum dp_value_state {
+	DP_VALUE_ABSENT = 0, /* not in the export (or JSON null) */
+	DP_VALUE_PRESENT,    /* a literal: str holds it */
+	DP_VALUE_UNKNOWN,    /* not checkable: unknown until apply, Ref/Fn::* */
+};
+
+struct dp_value {
+	enum dp_value_state state;
+	const char *str;          /* PRESENT: the text as written (decoded) */
+	uint32_t len;
+	struct dp_origin origin;  /* ABSENT: the object it is missing from */
+	const char *unknown_why;  /* UNKNOWN: why it cannot be checked */
+};
+
+/* A principal entry of a trust policy statement. */
+struct dp_principal {
+	struct dp_value value;  /* the whole entry */
+	struct dp_value uid;    /* the account part, when the form has one */
+	struct dp_value rest;   /* RAM: "root"/"user/x"/"role/x"; Service: the
+				   host after '@' (or the whole bare name) */
+};
+
+struct dp_statement {
+	struct dp_origin origin;
+	struct dp_value effect;
+	struct dp_value *actions;
+	size_t n_actions;
+	struct dp_principal *ram;
+	size_t n_ram;
+	struct dp_principal *service;
+	size_t n_service;
+	struct dp_principal *federated;
+	size_t n_federated;
+};
+
+struct dp_trust_policy {
+	struct dp_origin origin;   /* the document (string or object) */
+	struct dp_value version;
+	struct dp_statement *statements;
+	size_t n_statements;
+	struct dp_value *strings;  /* every string in the document */
+	size_t n_strings;
+};
+
+struct dp_attachment {
+	struct dp_value name;
+	struct dp_value type;      /* "System" / "Custom" as written */
+};
+
+enum dp_role_kind {
+	DP_ROLE_OTHER = 0,        /* not this tool's business */
+	DP_ROLE_DEFAULT,          /* AliyunDTSDefaultRole */
+	DP_ROLE_CROSS_ACCOUNT,    /* rules.md's definition */
+};
+
+struct dp_role {
+	struct dp_origin origin;
+	const char *shape;         /* adapter that produced it */
+	struct dp_value name;
+	struct dp_value arn;
+	struct dp_value owner_uid; /* the account part of arn */
+	struct dp_trust_policy *trust;     /* NULL: not exported */
+	bool has_attachments;              /* an attachment list was exported */
+	struct dp_attachment *attachments;
+	size_t n_attachments;
+	struct dp_origin attachments_origin;
+	enum dp_role_kind kind;            /* set by dp_setup_classify() */
+	bool named_by_task;                /* set by dp_setup_classify() */
+};
+
+enum dp_two_way {
+	DP_TWO_WAY_UNKNOWN = 0,
+	DP_TWO_WAY_NO,
+	DP_TWO_WAY_YES,
+};
+
+struct dp_endpoint {
+	const char *which;         /* "source" or "destination" */
+	struct dp_origin origin;   /* the endpoint object, or the task */
+	struct dp_value instance_type;
+	struct dp_value engine;
+	struct dp_value region;
+	struct dp_value owner_uid;
+	struct dp_value role_name;
+	struct dp_value instance_id;
+	const char *access_method; /* canonical name, NULL when unknown */
+	const char *database_type; /* canonical name, NULL when unknown */
+	bool cross_account;        /* owner UID and/or role name given */
+};
+
+struct dp_task {
+	struct dp_origin origin;
+	const char *shape;
+	struct dp_value job_id;
+	struct dp_value job_type;
+	struct dp_value direction;        /* SynchronizationDirection */
+	struct dp_value sync_architecture;/* oneway / bidirectional */
+	enum dp_two_way two_way;
+	struct dp_endpoint source;
+	struct dp_endpoint destination;
+};
+
+/* An attachment list that no role could be found for (reported, info). */
+struct dp_attachment_list {
+	struct dp_origin origin;
+	const char *role_hint;     /* from the file name, may be NULL */
+	struct dp_attachment *attachments;
+	size_t n_attachments;
+};
+
+/* Something the report should say that is not a rule finding. */
+struct dp_note {
+	struct dp_origin origin;
+	const char *text;
+};
+
+struct dp_setup {
+	struct dp_arena *arena;
+	struct dp_value creator_uid;
+	struct dp_role **roles;
+	size_t n_roles, cap_roles;
+	struct dp_task **tasks;
+	size_t n_tasks, cap_tasks;
+	struct dp_attachment_list **orphans;
+	size_t n_orphans, cap_orphans;
+	struct dp_note *notes;
+	size_t n_notes, cap_notes;
+};
+
+/* A new, empty setup; NULL on ENOMEM. */
+struct dp_setup *dp_setup_new(void);
+void dp_setup_free(struct dp_setup *setup);
+
+/* New zeroed objects owned by the setup, already appended to it.
+ * NULL on ENOMEM. */
+struct dp_role *dp_setup_add_role(struct dp_setup *setup);
+struct dp_task *dp_setup_add_task(struct dp_setup *setup);
+struct dp_attachment_list *dp_setup_add_orphan(struct dp_setup *setup);
+
+/* Adds a note (text is copied).  0 or -ENOMEM. */
+int dp_setup_add_note(struct dp_setup *setup, const struct dp_origin *origin,
+		      const char *text);
+
+/* ---- building values (for adapters) --------------------------------- */
+
+/* A value from a JSON node of doc: PRESENT for a string (and for numbers
+ * and booleans, as their text), ABSENT for NULL or JSON null.  pointer is
+ * copied.  0 or -ENOMEM. */
+int dp_value_from_json(struct dp_setup *setup, const struct dp_doc *doc,
+		       const struct dp_json *node, const char *pointer,
+		       struct dp_value *ret_value);
+
+/* The decoded bytes [off, off+len) of a PRESENT value that came from the
+ * string node node, as a value of its own with the exact source span. */
+int dp_value_substr(struct dp_setup *setup, const struct dp_doc *doc,
+		    const struct dp_json *node, const struct dp_value *whole,
+		    size_t off, size_t len, struct dp_value *ret_value);
+
+/* An ABSENT value that remembers where it should have been. */
+void dp_value_absent(struct dp_value *value, const struct dp_origin *where);
+
+/* PRESENT with a non-empty text (after nothing: whitespace counts). */
+bool dp_value_given(const struct dp_value *value);
+
+/* Case-insensitive ASCII equality with a C string; false unless PRESENT. */
+bool dp_value_ieq(const struct dp_value *value, const char *s);
+
+/* Fills a trust policy from a policy document node (an object: parsed
+ * from a string or written inline).  0 or -ENOMEM. */
+int dp_trust_from_json(struct dp_setup *setup, const struct dp_doc *doc,
+		       const struct dp_json *policy, const char *pointer,
+		       struct dp_trust_policy **ret_trust);
+
+/* Splits the principals into uid/rest parts (also for hand-built ones). */
+
+/* ---- association and classification --------------------------------- */
+
+/* Computes role kinds and which roles tasks name; call once after every
+ * document was adapted and before rules run.  Pure: never fails. */
+void dp_setup_classify(struct dp_setup *setup);
+
+/* The role named name (case-sensitive) in account owner_uid (NULL: any),
+ * or NULL. */
+struct dp_role *dp_setup_find_role(const struct dp_setup *setup,
+				   const char *name, const char *owner_uid);
+
+#endif /* DP_MODEL_H */

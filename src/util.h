@@ -1,0 +1,92 @@
+/*
+ * util.h - small building blocks shared by every module: an arena (bump
+ * allocator), a growable byte buffer, and checked number parsing.
+ *
+ * Ownership: an arena owns everything allocated from it until
+ * dp_arena_free(); a dp_buf owns its data until dp_buf_free() or until the
+ * caller takes it with dp_buf_steal().  No function here prints or exits.
+ */
+#ifndef DP_UTIL_H
+#define DP_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define DP_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#if defined(__GNUC__)
+#define DP_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define DP_PRINTF(fmt, args)
+#endif
+
+/* ---- arena ---------------------------------------------------------- */
+
+struct dp_arena;
+
+/* A new, empty arena; NULL on ENOMEM. */
+struct dp_arena *dp_arena_new(void);
+
+/* Frees the arena and everything allocated from it.  NULL is a no-op. */
+void dp_arena_free(struct dp_arena *arena);
+
+/* size bytes aligned for any type, zero-filled; NULL on ENOMEM. */
+void *dp_arena_alloc(struct dp_arena *arena, size_t size);
+
+/* A NUL-terminated copy of the len bytes at s; NULL on ENOMEM. */
+char *dp_arena_strndup(struct dp_arena *arena, const char *s, size_t len);
+
+/* A formatted string in the arena; NULL on ENOMEM. */
+char *dp_arena_printf(struct dp_arena *arena, const char *fmt, ...)
+	DP_PRINTF(2, 3);
+
+/* Bytes handed out so far (for the benchmark and the tests). */
+size_t dp_arena_used(const struct dp_arena *arena);
+
+/* ---- growable buffer ------------------------------------------------ */
+
+/* Zero-initialise (struct dp_buf b = {0};) before use.  data is always
+ * NUL-terminated once anything was appended. */
+struct dp_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+/* Each returns 0 or -ENOMEM; on failure the buffer is unchanged. */
+int dp_buf_append(struct dp_buf *buf, const void *bytes, size_t len);
+int dp_buf_puts(struct dp_buf *buf, const char *s);
+int dp_buf_putc(struct dp_buf *buf, char c);
+int dp_buf_printf(struct dp_buf *buf, const char *fmt, ...) DP_PRINTF(2, 3);
+int dp_buf_vprintf(struct dp_buf *buf, const char *fmt, va_list ap)
+	DP_PRINTF(2, 0);
+
+/* Forget the contents but keep the memory. */
+void dp_buf_reset(struct dp_buf *buf);
+
+/* Hands the NUL-terminated data to the caller (free() it) and resets the
+ * buffer; returns an empty allocated string when nothing was appended,
+ * NULL on ENOMEM. */
+char *dp_buf_steal(struct dp_buf *buf);
+
+void dp_buf_free(struct dp_buf *buf);
+
+/* ---- numbers and strings -------------------------------------------- */
+
+/* Parses the whole of s as a decimal long in [min, max]; 0 or -EINVAL /
+ * -ERANGE.  *ret is untouched on failure.  (Instead of atoi.) */
+int dp_parse_long(const char *s, long min, long max, long *ret);
+
+/* ASCII-only case-insensitive comparison of two byte strings. */
+bool dp_ascii_ieq(const char *a, size_t alen, const char *b, size_t blen);
+
+/* strdup that never returns NULL for a NULL input: returns NULL on ENOMEM
+ * or when s is NULL. */
+char *dp_strdup(const char *s);
+
+/* A malloc'd formatted string; NULL on ENOMEM. */
+char *dp_asprintf(const char *fmt, ...) DP_PRINTF(1, 2);
+
+#endif /* DP_UTIL_H */
