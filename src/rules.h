@@ -1,5 +1,5 @@
 /*
- * rules.h - the rule catalog as loaded from rules/*.json: identity,
+ * rules.h - the rule catalog as loaded from rules/ (JSON files): identity,
  * severity, texts, and the compiled selection/check that the engine
  * evaluates.  Also the data tables that live beside the rules (engine
  * names, support matrix, console errors).
@@ -73,7 +73,7 @@ struct dp_rule {
 	struct dp_check *check;    /* compiled selection and check */
 };
 
-/* A table from rules/tables/*.json, kept as a JSON document. */
+/* A table from a JSON file under rules/tables/, kept as a document. */
 struct dp_table {
 	const char *name;          /* file stem: "engines", "matrix", ... */
 	struct dp_doc *doc;
