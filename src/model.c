@@ -1,2 +1,634 @@
-/* placeholder: being written */
+/*
+ * model.c - the canonical setup: storage for roles, tasks and notes,
+ * building values from located JSON, reading trust policies, and the
+ * classification rules.md defines (which roles are cross-account).  It
+ * knows no export shape (adapters/) and no rule (engine.c).
+ */
 #include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "model.h"
+#include "util.h"
+
+#define DEFAULT_ROLE_NAME "AliyunDTSDefaultRole"
+#define DTS_SERVICE_HOST "dts.aliyuncs.com"
+#define DTS_ROLE_POLICY "AliyunDTSRolePolicy"
+
+struct dp_setup *
+dp_setup_new(void)
+{
+	struct dp_arena *arena = dp_arena_new();
+	struct dp_setup *setup;
+
+	if (!arena)
+		return NULL;
+	setup = dp_arena_alloc(arena, sizeof(*setup));
+	if (!setup) {
+		dp_arena_free(arena);
+		return NULL;
+	}
+	setup->arena = arena;
+	return setup;
+}
+
+void
+dp_setup_free(struct dp_setup *setup)
+{
+	if (!setup)
+		return;
+	free(setup->roles);
+	free(setup->tasks);
+	free(setup->orphans);
+	free(setup->notes);
+	dp_arena_free(setup->arena);
+}
+
+/* Grows a pointer array by one slot; 0 or -ENOMEM. */
+static int
+grow(void *array_ptr, size_t n, size_t *cap, size_t elem_size)
+{
+	void **array = array_ptr;
+	size_t new_cap;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	new_cap = *cap ? *cap * 2 : 8;
+	p = realloc(*array, new_cap * elem_size);
+	if (!p)
+		return -ENOMEM;
+	*array = p;
+	*cap = new_cap;
+	return 0;
+}
+
+struct dp_role *
+dp_setup_add_role(struct dp_setup *setup)
+{
+	struct dp_role *role;
+
+	if (grow(&setup->roles, setup->n_roles, &setup->cap_roles,
+		 sizeof(*setup->roles)) < 0)
+		return NULL;
+	role = dp_arena_alloc(setup->arena, sizeof(*role));
+	if (role)
+		setup->roles[setup->n_roles++] = role;
+	return role;
+}
+
+struct dp_task *
+dp_setup_add_task(struct dp_setup *setup)
+{
+	struct dp_task *task;
+
+	if (grow(&setup->tasks, setup->n_tasks, &setup->cap_tasks,
+		 sizeof(*setup->tasks)) < 0)
+		return NULL;
+	task = dp_arena_alloc(setup->arena, sizeof(*task));
+	if (!task)
+		return NULL;
+	task->source.which = "source";
+	task->destination.which = "destination";
+	setup->tasks[setup->n_tasks++] = task;
+	return task;
+}
+
+struct dp_attachment_list *
+dp_setup_add_orphan(struct dp_setup *setup)
+{
+	struct dp_attachment_list *list;
+
+	if (grow(&setup->orphans, setup->n_orphans, &setup->cap_orphans,
+		 sizeof(*setup->orphans)) < 0)
+		return NULL;
+	list = dp_arena_alloc(setup->arena, sizeof(*list));
+	if (list)
+		setup->orphans[setup->n_orphans++] = list;
+	return list;
+}
+
+int
+dp_setup_add_note(struct dp_setup *setup, const struct dp_origin *origin,
+		  const char *text)
+{
+	struct dp_note *note;
+
+	if (grow(&setup->notes, setup->n_notes, &setup->cap_notes,
+		 sizeof(*setup->notes)) < 0)
+		return -ENOMEM;
+	note = &setup->notes[setup->n_notes];
+	note->origin = *origin;
+	note->text = dp_arena_strndup(setup->arena, text, strlen(text));
+	if (!note->text)
+		return -ENOMEM;
+	setup->n_notes++;
+	return 0;
+}
+
+/* ---- values ---------------------------------------------------------- */
+
+int
+dp_value_from_json(struct dp_setup *setup, const struct dp_doc *doc,
+		   const struct dp_json *node, const char *pointer,
+		   struct dp_value *ret_value)
+{
+	struct dp_value value = {0};
+
+	if (!pointer)
+		return -ENOMEM; /* a failed dp_json_pointer_join() */
+	value.origin.source = (struct dp_source *)doc->source;
+	value.origin.pointer = dp_arena_strndup(setup->arena, pointer,
+						strlen(pointer));
+	if (!value.origin.pointer)
+		return -ENOMEM;
+	if (!node || node->kind == DP_JSON_NULL) {
+		value.state = DP_VALUE_ABSENT;
+		*ret_value = value;
+		return 0;
+	}
+	value.origin.span = node->span;
+	switch (node->kind) {
+	case DP_JSON_STRING:
+	case DP_JSON_NUMBER:
+		value.state = DP_VALUE_PRESENT;
+		value.str = node->u.str;
+		value.len = node->n;
+		if (node->kind == DP_JSON_STRING) {
+			value.doc = doc;
+			value.node = node;
+		}
+		break;
+	case DP_JSON_TRUE:
+	case DP_JSON_FALSE:
+		value.state = DP_VALUE_PRESENT;
+		value.str = node->kind == DP_JSON_TRUE ? "true" : "false";
+		value.len = (uint32_t)strlen(value.str);
+		break;
+	default:
+		/* An object or array where a scalar belongs: keep it as
+		 * present-but-unreadable so that "missing" rules stay quiet
+		 * and pattern rules see no text. */
+		value.state = DP_VALUE_UNKNOWN;
+		value.unknown_why = "not a single value";
+		break;
+	}
+	*ret_value = value;
+	return 0;
+}
+
+int
+dp_value_substr(struct dp_setup *setup, const struct dp_doc *doc,
+		const struct dp_json *node, const struct dp_value *whole,
+		size_t off, size_t len, struct dp_value *ret_value)
+{
+	struct dp_value value = *whole;
+	char *text;
+	int r;
+
+	if (whole->state != DP_VALUE_PRESENT || off + len > whole->len)
+		return -EINVAL;
+	text = dp_arena_strndup(setup->arena, whole->str + off, len);
+	if (!text)
+		return -ENOMEM;
+	value.str = text;
+	value.len = (uint32_t)len;
+	if (node) {
+		r = dp_json_substr_span(doc, node, whole->node_off + off, len,
+					&value.origin.span);
+		if (r < 0)
+			return r;
+		value.node_off = (uint32_t)(whole->node_off + off);
+	}
+	*ret_value = value;
+	return 0;
+}
+
+void
+dp_value_absent(struct dp_value *value, const struct dp_origin *where)
+{
+	memset(value, 0, sizeof(*value));
+	value->state = DP_VALUE_ABSENT;
+	if (where)
+		value->origin = *where;
+}
+
+bool
+dp_value_given(const struct dp_value *value)
+{
+	return value->state == DP_VALUE_PRESENT && value->len > 0;
+}
+
+bool
+dp_value_ieq(const struct dp_value *value, const char *s)
+{
+	return value->state == DP_VALUE_PRESENT &&
+	       dp_ascii_ieq(value->str, value->len, s, strlen(s));
+}
+
+/* ---- trust policies ------------------------------------------------- */
+
+struct trust_builder {
+	struct dp_setup *setup;
+	const struct dp_doc *doc;
+	struct dp_value *strings;
+	size_t n_strings, cap_strings;
+};
+
+/* Collects every string of the policy, for placeholder searches. */
+static int
+collect_strings(struct trust_builder *b, const struct dp_json *node,
+		const char *pointer, unsigned depth)
+{
+	struct dp_arena *arena = b->setup->arena;
+	const char *child;
+	int r;
+
+	if (depth > 64)
+		return 0;
+	if (node->kind == DP_JSON_STRING) {
+		if (grow(&b->strings, b->n_strings, &b->cap_strings,
+			 sizeof(*b->strings)) < 0)
+			return -ENOMEM;
+		r = dp_value_from_json(b->setup, b->doc, node, pointer,
+				       &b->strings[b->n_strings]);
+		if (r < 0)
+			return r;
+		b->n_strings++;
+		return 0;
+	}
+	for (uint32_t i = 0; i < node->n; i++) {
+		if (node->kind == DP_JSON_OBJECT) {
+			child = dp_json_pointer_join(arena, pointer,
+						     node->u.members[i].key);
+			if (!child)
+				return -ENOMEM;
+			r = collect_strings(b, node->u.members[i].value, child,
+					    depth + 1);
+		} else if (node->kind == DP_JSON_ARRAY) {
+			child = dp_json_pointer_index(arena, pointer, i);
+			if (!child)
+				return -ENOMEM;
+			r = collect_strings(b, node->u.items[i], child,
+					    depth + 1);
+		} else {
+			break;
+		}
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Splits "acs:ram::<UID>:rest" and "<UID>@host" into their parts. */
+static int
+split_principal(struct dp_setup *setup, const struct dp_doc *doc,
+		struct dp_principal *p, bool is_ram)
+{
+	const struct dp_value *v = &p->value;
+	static const char arn_prefix[] = "acs:ram::";
+	size_t plen = sizeof(arn_prefix) - 1;
+	const char *sep;
+	int r;
+
+	if (v->state != DP_VALUE_PRESENT)
+		return 0;
+	if (is_ram) {
+		if (v->len <= plen ||
+		    !dp_ascii_ieq(v->str, plen, arn_prefix, plen))
+			return 0;
+		sep = memchr(v->str + plen, ':', v->len - plen);
+		if (!sep)
+			return 0;
+		r = dp_value_substr(setup, doc, v->node, v, plen,
+				    (size_t)(sep - v->str) - plen, &p->uid);
+		if (r < 0)
+			return r;
+		return dp_value_substr(setup, doc, v->node, v,
+				       (size_t)(sep - v->str) + 1,
+				       v->len - (size_t)(sep - v->str) - 1,
+				       &p->rest);
+	}
+	sep = memchr(v->str, '@', v->len);
+	if (!sep)
+		return dp_value_substr(setup, doc, v->node, v, 0, v->len,
+				       &p->rest);
+	r = dp_value_substr(setup, doc, v->node, v, 0,
+			    (size_t)(sep - v->str), &p->uid);
+	if (r < 0)
+		return r;
+	return dp_value_substr(setup, doc, v->node, v, (size_t)(sep - v->str) + 1,
+			       v->len - (size_t)(sep - v->str) - 1, &p->rest);
+}
+
+/* Reads one element that may be a string or an array of strings. */
+static int
+read_multi(struct dp_setup *setup, const struct dp_doc *doc,
+	   const struct dp_json *node, const char *pointer,
+	   struct dp_value **ret_values, size_t *ret_n)
+{
+	struct dp_value *values;
+	size_t n = 1;
+	int r;
+
+	*ret_values = NULL;
+	*ret_n = 0;
+	if (!node || node->kind == DP_JSON_NULL)
+		return 0;
+	if (node->kind == DP_JSON_ARRAY)
+		n = node->n;
+	if (n == 0)
+		return 0;
+	values = dp_arena_alloc(setup->arena, n * sizeof(*values));
+	if (!values)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const struct dp_json *item = node;
+		const char *item_ptr = pointer;
+
+		if (node->kind == DP_JSON_ARRAY) {
+			item = node->u.items[i];
+			item_ptr = dp_json_pointer_index(setup->arena, pointer, i);
+			if (!item_ptr)
+				return -ENOMEM;
+		}
+		r = dp_value_from_json(setup, doc, item, item_ptr, &values[i]);
+		if (r < 0)
+			return r;
+	}
+	*ret_values = values;
+	*ret_n = n;
+	return 0;
+}
+
+static int
+read_principals(struct dp_setup *setup, const struct dp_doc *doc,
+		const struct dp_json *principal, const char *pointer,
+		const char *key, bool is_ram, struct dp_principal **ret,
+		size_t *ret_n)
+{
+	const struct dp_json_member *m = NULL;
+	struct dp_value *values;
+	struct dp_principal *ps;
+	const char *ptr;
+	size_t n;
+	int r;
+
+	*ret = NULL;
+	*ret_n = 0;
+	/* Principal keys are compared case-insensitively: RAM accepts
+	 * "Service" and users write "service". */
+	for (uint32_t i = 0; principal && principal->kind == DP_JSON_OBJECT &&
+			     i < principal->n; i++) {
+		const struct dp_json_member *cand = &principal->u.members[i];
+
+		if (dp_ascii_ieq(cand->key, cand->key_len, key, strlen(key))) {
+			m = cand;
+			break;
+		}
+	}
+	if (!m)
+		return 0;
+	ptr = dp_json_pointer_join(setup->arena, pointer, m->key);
+	if (!ptr)
+		return -ENOMEM;
+	r = read_multi(setup, doc, m->value, ptr, &values, &n);
+	if (r < 0 || n == 0)
+		return r;
+	ps = dp_arena_alloc(setup->arena, n * sizeof(*ps));
+	if (!ps)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		ps[i].value = values[i];
+		r = split_principal(setup, doc, &ps[i], is_ram);
+		if (r < 0)
+			return r;
+	}
+	*ret = ps;
+	*ret_n = n;
+	return 0;
+}
+
+static int
+read_statement(struct dp_setup *setup, const struct dp_doc *doc,
+	       const struct dp_json *node, const char *pointer,
+	       struct dp_statement *st)
+{
+	struct dp_arena *arena = setup->arena;
+	const struct dp_json *principal = dp_json_iget(node, "Principal");
+	const char *pptr;
+	int r;
+
+	st->origin.source = (struct dp_source *)doc->source;
+	st->origin.span = node->span;
+	st->origin.pointer = pointer;
+	r = dp_value_from_json(setup, doc, dp_json_iget(node, "Effect"),
+			       dp_json_pointer_join(arena, pointer, "Effect"),
+			       &st->effect);
+	if (r < 0)
+		return r;
+	r = read_multi(setup, doc, dp_json_iget(node, "Action"),
+		       dp_json_pointer_join(arena, pointer, "Action"),
+		       &st->actions, &st->n_actions);
+	if (r < 0 || !principal)
+		return r;
+	pptr = dp_json_pointer_join(arena, pointer, "Principal");
+	if (!pptr)
+		return -ENOMEM;
+	r = read_principals(setup, doc, principal, pptr, "RAM", true,
+			    &st->ram, &st->n_ram);
+	if (r == 0)
+		r = read_principals(setup, doc, principal, pptr, "Service",
+				    false, &st->service, &st->n_service);
+	if (r == 0)
+		r = read_principals(setup, doc, principal, pptr, "Federated",
+				    true, &st->federated, &st->n_federated);
+	return r;
+}
+
+int
+dp_trust_from_json(struct dp_setup *setup, const struct dp_doc *doc,
+		   const struct dp_json *policy, const char *pointer,
+		   struct dp_trust_policy **ret_trust)
+{
+	struct trust_builder b = {.setup = setup, .doc = doc};
+	const struct dp_json *statements;
+	struct dp_trust_policy *trust;
+	int r;
+
+	trust = dp_arena_alloc(setup->arena, sizeof(*trust));
+	if (!trust)
+		return -ENOMEM;
+	trust->origin.source = (struct dp_source *)doc->source;
+	trust->origin.span = policy->span;
+	trust->origin.pointer = dp_arena_strndup(setup->arena, pointer,
+						 strlen(pointer));
+	if (!trust->origin.pointer)
+		return -ENOMEM;
+	trust->document.state = DP_VALUE_PRESENT;
+	trust->document.str = "";
+	trust->document.origin = trust->origin;
+	r = dp_value_from_json(setup, doc, dp_json_iget(policy, "Version"),
+			       dp_json_pointer_join(setup->arena, pointer,
+						    "Version"),
+			       &trust->version);
+	if (r < 0)
+		return r;
+	if (trust->version.state == DP_VALUE_ABSENT)
+		trust->version.origin.span = policy->span;
+	statements = dp_json_iget(policy, "Statement");
+	if (statements && statements->kind == DP_JSON_OBJECT) {
+		/* A single statement written without the array. */
+		trust->statements = dp_arena_alloc(setup->arena,
+						   sizeof(*trust->statements));
+		if (!trust->statements)
+			return -ENOMEM;
+		trust->n_statements = 1;
+		r = read_statement(setup, doc, statements,
+				   dp_json_pointer_join(setup->arena, pointer,
+							"Statement"),
+				   trust->statements);
+		if (r < 0)
+			return r;
+	} else if (statements && statements->kind == DP_JSON_ARRAY &&
+		   statements->n > 0) {
+		const char *sptr = dp_json_pointer_join(setup->arena, pointer,
+							"Statement");
+
+		trust->statements = dp_arena_alloc(
+			setup->arena, statements->n * sizeof(*trust->statements));
+		if (!trust->statements || !sptr)
+			return -ENOMEM;
+		for (uint32_t i = 0; i < statements->n; i++) {
+			const struct dp_json *st = statements->u.items[i];
+
+			if (st->kind != DP_JSON_OBJECT)
+				continue;
+			r = read_statement(setup, doc, st,
+					   dp_json_pointer_index(setup->arena,
+								 sptr, i),
+					   &trust->statements[trust->n_statements++]);
+			if (r < 0)
+				return r;
+		}
+	}
+	r = collect_strings(&b, policy, pointer, 0);
+	if (r < 0) {
+		free(b.strings);
+		return r;
+	}
+	if (b.n_strings) {
+		trust->strings = dp_arena_alloc(setup->arena,
+						b.n_strings * sizeof(*b.strings));
+		if (!trust->strings) {
+			free(b.strings);
+			return -ENOMEM;
+		}
+		memcpy(trust->strings, b.strings, b.n_strings * sizeof(*b.strings));
+		trust->n_strings = b.n_strings;
+	}
+	free(b.strings);
+	*ret_trust = trust;
+	return 0;
+}
+
+/* ---- classification ------------------------------------------------- */
+
+/* The role name a task endpoint means: the name itself, or the part after
+ * "role/" when an ARN was typed there (rules.md: "by the name inside an
+ * ARN wrongly typed there"). */
+static bool
+endpoint_names_role(const struct dp_endpoint *ep, const struct dp_role *role)
+{
+	const char *s = ep->role_name.str, *slash;
+	size_t len = ep->role_name.len;
+
+	if (!dp_value_given(&ep->role_name) || !dp_value_given(&role->name))
+		return false;
+	slash = NULL;
+	for (size_t i = 0; i + 5 <= len; i++)
+		if (memcmp(s + i, "role/", 5) == 0)
+			slash = s + i + 5;
+	if (slash) {
+		len -= (size_t)(slash - s);
+		s = slash;
+	}
+	return len == role->name.len && memcmp(s, role->name.str, len) == 0;
+}
+
+static bool
+trust_names_dts(const struct dp_trust_policy *trust)
+{
+	for (size_t i = 0; trust && i < trust->n_statements; i++) {
+		const struct dp_statement *st = &trust->statements[i];
+
+		for (size_t j = 0; j < st->n_service; j++)
+			if (dp_value_ieq(&st->service[j].rest, DTS_SERVICE_HOST))
+				return true;
+	}
+	return false;
+}
+
+static bool
+attaches_dts_policy(const struct dp_role *role)
+{
+	for (size_t i = 0; i < role->n_attachments; i++)
+		if (dp_value_ieq(&role->attachments[i].name, DTS_ROLE_POLICY))
+			return true;
+	return false;
+}
+
+void
+dp_setup_classify(struct dp_setup *setup)
+{
+	for (size_t t = 0; t < setup->n_tasks; t++) {
+		struct dp_task *task = setup->tasks[t];
+		struct dp_endpoint *eps[] = {&task->source, &task->destination};
+
+		for (size_t e = 0; e < 2; e++)
+			eps[e]->cross_account = dp_value_given(&eps[e]->owner_uid) ||
+						dp_value_given(&eps[e]->role_name);
+	}
+	for (size_t r = 0; r < setup->n_roles; r++) {
+		struct dp_role *role = setup->roles[r];
+
+		role->named_by_task = false;
+		for (size_t t = 0; t < setup->n_tasks && !role->named_by_task; t++) {
+			const struct dp_task *task = setup->tasks[t];
+
+			role->named_by_task =
+				endpoint_names_role(&task->source, role) ||
+				endpoint_names_role(&task->destination, role);
+		}
+		if (dp_value_ieq(&role->name, DEFAULT_ROLE_NAME))
+			role->kind = DP_ROLE_DEFAULT;
+		else if (role->named_by_task || trust_names_dts(role->trust) ||
+			 attaches_dts_policy(role))
+			role->kind = DP_ROLE_CROSS_ACCOUNT;
+		else
+			role->kind = DP_ROLE_OTHER;
+	}
+}
+
+struct dp_role *
+dp_setup_find_role(const struct dp_setup *setup, const char *name,
+		   const char *owner_uid)
+{
+	size_t len = strlen(name);
+
+	for (size_t i = 0; i < setup->n_roles; i++) {
+		struct dp_role *role = setup->roles[i];
+
+		if (role->name.state != DP_VALUE_PRESENT ||
+		    role->name.len != len || memcmp(role->name.str, name, len))
+			continue;
+		if (owner_uid && !(role->owner_uid.state == DP_VALUE_PRESENT &&
+				   strcmp(role->owner_uid.str, owner_uid) == 0))
+			continue;
+		return role;
+	}
+	return NULL;
+}

@@ -40,6 +40,12 @@ struct dp_value {
 	uint32_t len;
 	struct dp_origin origin;  /* ABSENT: the object it is missing from */
 	const char *unknown_why;  /* UNKNOWN: why it cannot be checked */
+	/* The string node it came from (borrowed from its doc), so that a
+	 * finding can point at part of it; str starts node_off decoded bytes
+	 * into that string.  NULL for values not read from a string. */
+	const struct dp_doc *doc;
+	const struct dp_json *node;
+	uint32_t node_off;
 };
 
 /* A principal entry of a trust policy statement. */
@@ -65,6 +71,7 @@ struct dp_statement {
 
 struct dp_trust_policy {
 	struct dp_origin origin;   /* the document (string or object) */
+	struct dp_value document;  /* the same, as a value rules can select */
 	struct dp_value version;
 	struct dp_statement *statements;
 	size_t n_statements;
@@ -200,8 +207,6 @@ bool dp_value_ieq(const struct dp_value *value, const char *s);
 int dp_trust_from_json(struct dp_setup *setup, const struct dp_doc *doc,
 		       const struct dp_json *policy, const char *pointer,
 		       struct dp_trust_policy **ret_trust);
-
-/* Splits the principals into uid/rest parts (also for hand-built ones). */
 
 /* ---- association and classification --------------------------------- */
 

@@ -1,2 +1,153 @@
-/* placeholder: being written */
+/*
+ * regex.c - PCRE2 behind a small interface: compile with UTF and Unicode
+ * properties, match under limits, JIT only once a pattern proves hot
+ * (a pre-commit run on one file should not pay for JIT compilation).
+ */
 #include "config.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "regex.h"
+#include "util.h"
+
+/* Matches after which a pattern is JIT-compiled. */
+#define JIT_AFTER 64u
+
+struct dp_regex {
+	char *pattern;
+	pcre2_code *code;
+	pcre2_match_data *match_data;
+	unsigned uses;
+	int jit; /* 0 not yet, 1 on, -1 unavailable */
+};
+
+static uint32_t match_limit = DP_REGEX_MATCH_LIMIT_DEFAULT;
+static uint32_t depth_limit = DP_REGEX_DEPTH_LIMIT_DEFAULT;
+static pcre2_match_context *match_context;
+
+void
+dp_regex_set_limits(uint32_t new_match_limit, uint32_t new_depth_limit)
+{
+	match_limit = new_match_limit ? new_match_limit
+				      : DP_REGEX_MATCH_LIMIT_DEFAULT;
+	depth_limit = new_depth_limit ? new_depth_limit
+				      : DP_REGEX_DEPTH_LIMIT_DEFAULT;
+	if (match_context) {
+		pcre2_set_match_limit(match_context, match_limit);
+		pcre2_set_depth_limit(match_context, depth_limit);
+	}
+}
+
+/* The one match context, created on first use. */
+static pcre2_match_context *
+context(void)
+{
+	if (!match_context) {
+		match_context = pcre2_match_context_create(NULL);
+		if (!match_context)
+			return NULL;
+		pcre2_set_match_limit(match_context, match_limit);
+		pcre2_set_depth_limit(match_context, depth_limit);
+	}
+	return match_context;
+}
+
+int
+dp_regex_compile(const char *pattern, struct dp_regex **ret_regex,
+		 char **reterr_msg, size_t *reterr_offset)
+{
+	const uint32_t options = PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF;
+	PCRE2_UCHAR msg[256];
+	PCRE2_SIZE offset = 0;
+	struct dp_regex *regex;
+	int code = 0;
+
+	regex = calloc(1, sizeof(*regex));
+	if (!regex)
+		return -ENOMEM;
+	regex->pattern = dp_strdup(pattern);
+	if (!regex->pattern)
+		goto nomem;
+	regex->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+				    options, &code, &offset, NULL);
+	if (!regex->code) {
+		if (pcre2_get_error_message(code, msg, sizeof(msg)) < 0)
+			msg[0] = '\0';
+		if (reterr_msg)
+			*reterr_msg = dp_strdup((const char *)msg);
+		if (reterr_offset)
+			*reterr_offset = offset;
+		dp_regex_free(regex);
+		return -EINVAL;
+	}
+	regex->match_data = pcre2_match_data_create(DP_REGEX_MAX_GROUPS, NULL);
+	if (!regex->match_data)
+		goto nomem;
+	*ret_regex = regex;
+	return 0;
+nomem:
+	dp_regex_free(regex);
+	return -ENOMEM;
+}
+
+int
+dp_regex_match(struct dp_regex *regex, const char *subject, size_t len,
+	       struct dp_match *ret_match)
+{
+	pcre2_match_context *mctx = context();
+	PCRE2_SIZE *ovector;
+	uint32_t pairs;
+	int rc;
+
+	if (!mctx)
+		return -ENOMEM;
+	if (regex->jit == 0 && ++regex->uses >= JIT_AFTER)
+		regex->jit = pcre2_jit_compile(regex->code,
+					       PCRE2_JIT_COMPLETE) == 0 ? 1 : -1;
+	rc = pcre2_match(regex->code, (PCRE2_SPTR)subject, len, 0, 0,
+			 regex->match_data, mctx);
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+	    rc == PCRE2_ERROR_JIT_STACKLIMIT)
+		return -E2BIG;
+	if (rc == PCRE2_ERROR_NOMEMORY)
+		return -ENOMEM;
+	if (rc < 0)
+		return -EINVAL;
+	if (!ret_match)
+		return 1;
+	ovector = pcre2_get_ovector_pointer(regex->match_data);
+	pairs = pcre2_get_ovector_count(regex->match_data);
+	for (uint32_t i = 0; i < DP_REGEX_MAX_GROUPS; i++) {
+		bool set = i < pairs && i < (uint32_t)rc &&
+			   ovector[2 * i] != PCRE2_UNSET;
+
+		ret_match->start[i] = set ? (long)ovector[2 * i] : -1;
+		ret_match->end[i] = set ? (long)ovector[2 * i + 1] : -1;
+	}
+	return 1;
+}
+
+const char *
+dp_regex_pattern(const struct dp_regex *regex)
+{
+	return regex->pattern;
+}
+
+void
+dp_regex_free(struct dp_regex *regex)
+{
+	if (!regex)
+		return;
+	pcre2_match_data_free(regex->match_data);
+	pcre2_code_free(regex->code);
+	free(regex->pattern);
+	free(regex);
+}

@@ -1,15 +1,23 @@
 /*
  * rules.c - loads rule files and tables from rules/ and validates them;
- * compiles each rule's selection and patterns once.  It does not evaluate
- * rules (engine.c) nor print anything.
+ * compiles each rule's selection, conditions and patterns once.  It does
+ * not evaluate rules (engine.c) nor print anything: a bad rule file comes
+ * back as one "file:line:col: what" message and changes nothing.
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "check.h"
+#include "json.h"
+#include "regex.h"
 #include "rules.h"
+#include "srcmap.h"
+#include "util.h"
 
 static const char *const severity_names[] = {
 	[DP_SEV_NONE] = "none",
@@ -21,7 +29,7 @@ static const char *const severity_names[] = {
 const char *
 dp_severity_name(enum dp_severity severity)
 {
-	if ((unsigned)severity >= sizeof(severity_names) / sizeof(*severity_names))
+	if ((unsigned)severity >= DP_ARRAY_SIZE(severity_names))
 		return "?";
 	return severity_names[severity];
 }
@@ -29,7 +37,7 @@ dp_severity_name(enum dp_severity severity)
 int
 dp_severity_parse(const char *name, enum dp_severity *ret)
 {
-	for (size_t i = 0; i < sizeof(severity_names) / sizeof(*severity_names); i++) {
+	for (size_t i = 0; i < DP_ARRAY_SIZE(severity_names); i++) {
 		if (strcasecmp(name, severity_names[i]) == 0) {
 			*ret = (enum dp_severity)i;
 			return 0;
@@ -44,4 +52,1018 @@ dp_text_get(const struct dp_text *text, enum dp_lang lang)
 	if ((unsigned)lang < DP_LANG__COUNT && text->s[lang])
 		return text->s[lang];
 	return text->s[DP_LANG_EN] ? text->s[DP_LANG_EN] : "";
+}
+
+/* ---- the set ------------------------------------------------------- */
+
+/* Regexes of the set, freed with it. */
+struct regex_list {
+	struct dp_regex **items;
+	size_t n, cap;
+};
+
+struct dp_ruleset *
+dp_ruleset_new(void)
+{
+	struct dp_ruleset *set = calloc(1, sizeof(*set));
+
+	if (!set)
+		return NULL;
+	set->arena = dp_arena_new();
+	if (!set->arena) {
+		free(set);
+		return NULL;
+	}
+	return set;
+}
+
+void
+dp_ruleset_free(struct dp_ruleset *set)
+{
+	if (!set)
+		return;
+	/* Patterns of rules that a later file replaced are here too. */
+	for (size_t i = 0; i < set->n_regexes; i++)
+		dp_regex_free(set->regexes[i]);
+	free(set->regexes);
+	for (size_t i = 0; i < set->n_docs; i++)
+		dp_doc_free(set->docs[i]);
+	for (size_t i = 0; i < set->n_files; i++)
+		dp_source_free(set->files[i]);
+	free(set->docs);
+	free(set->files);
+	free(set->rules);
+	free(set->tables);
+	dp_arena_free(set->arena);
+	free(set);
+}
+
+const struct dp_rule *
+dp_ruleset_find(const struct dp_ruleset *set, const char *id_or_slug)
+{
+	for (size_t i = 0; i < set->n_rules; i++) {
+		const struct dp_rule *rule = set->rules[i];
+
+		if (strcasecmp(rule->id, id_or_slug) == 0 ||
+		    strcasecmp(rule->slug, id_or_slug) == 0)
+			return rule;
+	}
+	return NULL;
+}
+
+const struct dp_table *
+dp_ruleset_table(const struct dp_ruleset *set, const char *name)
+{
+	for (size_t i = 0; i < set->n_tables; i++)
+		if (strcmp(set->tables[i].name, name) == 0)
+			return &set->tables[i];
+	return NULL;
+}
+
+/* ---- loading one file ---------------------------------------------- */
+
+/* State while one rule file is read; nothing reaches the set until the
+ * whole file is valid. */
+struct loader {
+	struct dp_ruleset *set;
+	struct dp_source *source;
+	struct dp_doc *doc;
+	char *error;              /* first error, "file:line:col: what" */
+	struct dp_rule **rules;
+	size_t n_rules;
+	struct regex_list regexes;
+};
+
+/* Records the first error at span; always returns -EINVAL. */
+static int
+fail(struct loader *ld, struct dp_span span, const char *fmt, ...)
+	DP_PRINTF(3, 4);
+
+static int
+fail(struct loader *ld, struct dp_span span, const char *fmt, ...)
+{
+	struct dp_location loc = {0, 0};
+	struct dp_buf buf = {0};
+	va_list ap;
+
+	if (ld->error)
+		return -EINVAL;
+	if (dp_srcmap_locate(ld->source, span.start, &loc) < 0)
+		return -ENOMEM;
+	if (dp_buf_printf(&buf, "%s:%u:%u: ", ld->source->path, loc.line,
+			  loc.column) < 0)
+		return -ENOMEM;
+	va_start(ap, fmt);
+	if (dp_buf_vprintf(&buf, fmt, ap) < 0) {
+		va_end(ap);
+		dp_buf_free(&buf);
+		return -ENOMEM;
+	}
+	va_end(ap);
+	ld->error = dp_buf_steal(&buf);
+	return ld->error ? -EINVAL : -ENOMEM;
+}
+
+static const char *
+arena_str(struct loader *ld, const struct dp_json *node)
+{
+	return dp_arena_strndup(ld->set->arena, node->u.str, node->n);
+}
+
+/* A string member; NULL with an error when present but not a string. */
+static int
+get_string(struct loader *ld, const struct dp_json *obj, const char *key,
+	   bool required, const char **ret)
+{
+	const struct dp_json_member *m = dp_json_member(obj, key);
+
+	*ret = NULL;
+	if (!m) {
+		if (required)
+			return fail(ld, obj->span, "rule lacks \"%s\"", key);
+		return 0;
+	}
+	if (m->value->kind != DP_JSON_STRING)
+		return fail(ld, m->value->span, "\"%s\" must be a string", key);
+	*ret = arena_str(ld, m->value);
+	return *ret ? 0 : -ENOMEM;
+}
+
+/* A text: "English" or {"en": "...", "zh": "..."}. */
+static int
+read_text(struct loader *ld, const struct dp_json *node, struct dp_text *ret)
+{
+	static const char *const langs[DP_LANG__COUNT] = {"en", "zh"};
+
+	memset(ret, 0, sizeof(*ret));
+	if (node->kind == DP_JSON_STRING) {
+		ret->s[DP_LANG_EN] = arena_str(ld, node);
+		return ret->s[DP_LANG_EN] ? 0 : -ENOMEM;
+	}
+	if (node->kind != DP_JSON_OBJECT)
+		return fail(ld, node->span,
+			    "a text must be a string or {\"en\": ..., \"zh\": ...}");
+	for (uint32_t i = 0; i < node->n; i++) {
+		const struct dp_json_member *m = &node->u.members[i];
+		size_t lang;
+
+		for (lang = 0; lang < DP_LANG__COUNT; lang++)
+			if (strcmp(m->key, langs[lang]) == 0)
+				break;
+		if (lang == DP_LANG__COUNT)
+			return fail(ld, m->key_span,
+				    "unknown language \"%s\" (known: en, zh)",
+				    m->key);
+		if (m->value->kind != DP_JSON_STRING)
+			return fail(ld, m->value->span, "a text must be a string");
+		ret->s[lang] = arena_str(ld, m->value);
+		if (!ret->s[lang])
+			return -ENOMEM;
+	}
+	if (!ret->s[DP_LANG_EN])
+		return fail(ld, node->span, "a text needs its English (\"en\")");
+	return 0;
+}
+
+static int
+compile_pattern(struct loader *ld, const struct dp_json *node,
+		struct dp_regex **ret)
+{
+	struct regex_list *list = &ld->regexes;
+	char *msg = NULL;
+	size_t offset = 0;
+	int r;
+
+	if (node->kind != DP_JSON_STRING)
+		return fail(ld, node->span, "a pattern must be a string");
+	if (list->n == list->cap) {
+		size_t cap = list->cap ? list->cap * 2 : 16;
+		void *p = realloc(list->items, cap * sizeof(*list->items));
+
+		if (!p)
+			return -ENOMEM;
+		list->items = p;
+		list->cap = cap;
+	}
+	r = dp_regex_compile(node->u.str, ret, &msg, &offset);
+	if (r == -EINVAL) {
+		struct dp_span at = node->span;
+
+		/* Point into the pattern where PCRE2 stopped, when the string
+		 * has no escapes that would shift it. */
+		if (dp_json_substr_span(ld->doc, node, offset < node->n ? offset : 0,
+					0, &at) < 0)
+			at = node->span;
+		r = fail(ld, at, "invalid pattern: %s", msg ? msg : "?");
+		free(msg);
+		return r;
+	}
+	if (r < 0)
+		return r;
+	list->items[list->n++] = *ret;
+	return 0;
+}
+
+static int
+resolve_field(struct loader *ld, const struct dp_json *node,
+	      const struct dp_field **ret)
+{
+	if (node->kind != DP_JSON_STRING)
+		return fail(ld, node->span, "a field name must be a string");
+	*ret = dp_field_find(node->u.str);
+	if (!*ret)
+		return fail(ld, node->span, "unknown field \"%s\"", node->u.str);
+	return 0;
+}
+
+/* A field name or a list of them. */
+static int
+resolve_fields(struct loader *ld, const struct dp_json *node,
+	       const struct dp_field ***ret, size_t *ret_n)
+{
+	size_t n = node->kind == DP_JSON_ARRAY ? node->n : 1;
+	const struct dp_field **fields;
+	int r;
+
+	if (n == 0)
+		return fail(ld, node->span, "an empty list of fields");
+	fields = dp_arena_alloc(ld->set->arena, n * sizeof(*fields));
+	if (!fields)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		r = resolve_field(ld, node->kind == DP_JSON_ARRAY
+					      ? node->u.items[i] : node,
+				  &fields[i]);
+		if (r < 0)
+			return r;
+	}
+	*ret = fields;
+	*ret_n = n;
+	return 0;
+}
+
+static const char *const level_names[DP_LEVEL__COUNT] = {
+	[DP_LEVEL_DIAG] = "diagnostic",
+	[DP_LEVEL_DOCUMENT] = "document",
+	[DP_LEVEL_SETUP] = "setup",
+	[DP_LEVEL_TASK] = "task",
+	[DP_LEVEL_ENDPOINT] = "endpoint",
+	[DP_LEVEL_ROLE] = "role",
+	[DP_LEVEL_TRUST] = "trust",
+	[DP_LEVEL_STATEMENT] = "statement",
+	[DP_LEVEL_PRINCIPAL_RAM] = "principal.ram",
+	[DP_LEVEL_PRINCIPAL_SERVICE] = "principal.service",
+	[DP_LEVEL_PRINCIPAL_FEDERATED] = "principal.federated",
+	[DP_LEVEL_TRUST_STRING] = "trust.string",
+	[DP_LEVEL_ATTACHMENT] = "attachment",
+};
+
+static int
+read_where(struct loader *ld, const struct dp_json *where, struct dp_check *c)
+{
+	static const char *const kinds[] = {
+		[DP_ROLE_OTHER] = "other",
+		[DP_ROLE_DEFAULT] = "default",
+		[DP_ROLE_CROSS_ACCOUNT] = "cross-account",
+	};
+	int r = 0;
+
+	if (where->kind != DP_JSON_OBJECT)
+		return fail(ld, where->span, "\"where\" must be an object");
+	for (uint32_t i = 0; i < where->n && r == 0; i++) {
+		const struct dp_json_member *m = &where->u.members[i];
+		const struct dp_json *v = m->value;
+
+		if (strcmp(m->key, "given") == 0) {
+			r = resolve_fields(ld, v, &c->given, &c->n_given);
+		} else if (strcmp(m->key, "missing") == 0) {
+			r = resolve_fields(ld, v, &c->missing, &c->n_missing);
+		} else if (strcmp(m->key, "cross_account") == 0) {
+			if (v->kind != DP_JSON_TRUE && v->kind != DP_JSON_FALSE)
+				return fail(ld, v->span, "\"cross_account\" must be true or false");
+			c->cross_account = v->kind == DP_JSON_TRUE;
+		} else if (strcmp(m->key, "role") == 0) {
+			size_t n = v->kind == DP_JSON_ARRAY ? v->n : 1;
+
+			for (size_t k = 0; k < n; k++) {
+				const struct dp_json *s =
+					v->kind == DP_JSON_ARRAY ? v->u.items[k] : v;
+				size_t kind;
+
+				for (kind = 0; kind < DP_ARRAY_SIZE(kinds); kind++)
+					if (s->kind == DP_JSON_STRING &&
+					    strcmp(s->u.str, kinds[kind]) == 0)
+						break;
+				if (kind == DP_ARRAY_SIZE(kinds))
+					return fail(ld, s->span,
+						    "\"role\" must be \"cross-account\", "
+						    "\"default\" or \"other\"");
+				c->role_kinds |= DP_ROLE_MASK(kind);
+			}
+		} else {
+			r = fail(ld, m->key_span,
+				 "unknown condition \"%s\" (known: given, missing, "
+				 "cross_account, role)", m->key);
+		}
+	}
+	return r;
+}
+
+static int
+read_level(struct loader *ld, const struct dp_json *node, enum dp_level *ret)
+{
+	if (node->kind == DP_JSON_STRING)
+		for (size_t i = 0; i < DP_LEVEL__COUNT; i++)
+			if (strcmp(node->u.str, level_names[i]) == 0) {
+				*ret = (enum dp_level)i;
+				return 0;
+			}
+	return fail(ld, node->span, "unknown level (known: statement, "
+		    "principal.ram, principal.service, trust.string, ...)");
+}
+
+static int
+read_require(struct loader *ld, const struct dp_json *req, struct dp_check *c)
+{
+	int r;
+
+	if (req->kind != DP_JSON_OBJECT || req->n == 0)
+		return fail(ld, req->span,
+			    "\"require\" must map field names to patterns");
+	c->require = dp_arena_alloc(ld->set->arena, req->n * sizeof(*c->require));
+	if (!c->require)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < req->n; i++) {
+		const struct dp_json_member *m = &req->u.members[i];
+		struct dp_requirement *rq = &c->require[i];
+
+		rq->field = dp_field_find(m->key);
+		if (!rq->field)
+			return fail(ld, m->key_span, "unknown field \"%s\"", m->key);
+		r = compile_pattern(ld, m->value, &rq->pattern);
+		if (r < 0)
+			return r;
+		c->n_require++;
+	}
+	return 0;
+}
+
+static const char *const diag_kinds[DP_DIAG__COUNT] = {
+	[DP_DIAG_INVALID_JSON] = "invalid-json",
+	[DP_DIAG_EMBEDDED_INVALID] = "embedded-invalid",
+	[DP_DIAG_DUPLICATE_KEY] = "duplicate-key",
+};
+
+static const char *const check_types[] = {
+	[DP_CHECK_DIAGNOSTIC] = "diagnostic",
+	[DP_CHECK_UNKNOWN_DOC] = "unknown-document",
+	[DP_CHECK_MATCH] = "match",
+	[DP_CHECK_NO_MATCH] = "no-match",
+	[DP_CHECK_MISSING] = "missing",
+	[DP_CHECK_NONE] = "none",
+	[DP_CHECK_EQUALS] = "equals",
+	[DP_CHECK_DIFFERS] = "differs",
+};
+
+/* The parts of "check" each type needs, and nothing it does not. */
+static int
+read_check_args(struct loader *ld, const struct dp_json *chk, struct dp_check *c)
+{
+	const struct dp_json *v;
+	int r = 0;
+
+	for (uint32_t i = 0; i < chk->n && r == 0; i++) {
+		const struct dp_json_member *m = &chk->u.members[i];
+
+		v = m->value;
+		if (strcmp(m->key, "type") == 0)
+			continue;
+		if (strcmp(m->key, "pattern") == 0 &&
+		    (c->type == DP_CHECK_MATCH || c->type == DP_CHECK_NO_MATCH)) {
+			r = compile_pattern(ld, v, &c->pattern);
+		} else if (strcmp(m->key, "point_at_group") == 0 &&
+			   c->type == DP_CHECK_MATCH) {
+			if (v->kind != DP_JSON_NUMBER ||
+			    dp_parse_long(v->u.str, 0, DP_REGEX_MAX_GROUPS - 1,
+					  &(long){0}) < 0)
+				return fail(ld, v->span, "\"point_at_group\" must be 0..9");
+			c->span_group = (int)strtol(v->u.str, NULL, 10);
+		} else if (strcmp(m->key, "kind") == 0 &&
+			   c->type == DP_CHECK_DIAGNOSTIC) {
+			size_t k;
+
+			for (k = 0; k < DP_DIAG__COUNT; k++)
+				if (v->kind == DP_JSON_STRING && diag_kinds[k] &&
+				    strcmp(v->u.str, diag_kinds[k]) == 0)
+					break;
+			if (k == DP_DIAG__COUNT)
+				return fail(ld, v->span, "unknown diagnostic kind");
+			c->diag_kind = (enum dp_diag_kind)k;
+		} else if (strcmp(m->key, "field") == 0 &&
+			   (c->type == DP_CHECK_EQUALS || c->type == DP_CHECK_DIFFERS)) {
+			r = resolve_field(ld, v, &c->other);
+		} else if (strcmp(m->key, "at") == 0 && c->type == DP_CHECK_MISSING) {
+			r = resolve_field(ld, v, &c->at);
+		} else if (strcmp(m->key, "of") == 0 && c->type == DP_CHECK_NONE) {
+			r = read_level(ld, v, &c->of);
+		} else if (strcmp(m->key, "require") == 0 && c->type == DP_CHECK_NONE) {
+			r = read_require(ld, v, c);
+		} else {
+			r = fail(ld, m->key_span, "\"%s\" does not belong in a "
+				 "\"%s\" check", m->key, check_types[c->type]);
+		}
+	}
+	if (r < 0)
+		return r;
+	if ((c->type == DP_CHECK_MATCH || c->type == DP_CHECK_NO_MATCH) &&
+	    !c->pattern)
+		return fail(ld, chk->span, "this check needs a \"pattern\"");
+	if ((c->type == DP_CHECK_EQUALS || c->type == DP_CHECK_DIFFERS) && !c->other)
+		return fail(ld, chk->span, "this check needs a \"field\"");
+	if (c->type == DP_CHECK_NONE && !c->require)
+		return fail(ld, chk->span, "this check needs \"of\" and \"require\"");
+	return 0;
+}
+
+static int
+read_check(struct loader *ld, const struct dp_json *rule, struct dp_check *c)
+{
+	const struct dp_json *chk = dp_json_get(rule, "check");
+	const struct dp_json *type;
+	size_t t;
+
+	if (!chk || chk->kind != DP_JSON_OBJECT)
+		return fail(ld, chk ? chk->span : rule->span,
+			    "rule needs a \"check\" object");
+	type = dp_json_get(chk, "type");
+	if (!type || type->kind != DP_JSON_STRING)
+		return fail(ld, chk->span, "\"check\" needs a \"type\"");
+	for (t = 0; t < DP_ARRAY_SIZE(check_types); t++)
+		if (strcmp(type->u.str, check_types[t]) == 0)
+			break;
+	if (t == DP_ARRAY_SIZE(check_types))
+		return fail(ld, type->span, "unknown check type \"%s\" (known: "
+			    "match, no-match, missing, none, equals, differs, "
+			    "diagnostic, unknown-document)", type->u.str);
+	c->type = (enum dp_check_type)t;
+	c->span_group = -1;
+	return read_check_args(ld, chk, c);
+}
+
+static int
+read_select(struct loader *ld, const struct dp_json *rule, struct dp_check *c)
+{
+	const struct dp_json *sel = dp_json_get(rule, "select");
+	int r;
+
+	if (c->type == DP_CHECK_DIAGNOSTIC || c->type == DP_CHECK_UNKNOWN_DOC) {
+		c->level = c->type == DP_CHECK_DIAGNOSTIC ? DP_LEVEL_DIAG
+							  : DP_LEVEL_DOCUMENT;
+		if (sel)
+			return fail(ld, sel->span, "a \"%s\" check selects nothing",
+				    check_types[c->type]);
+		return 0;
+	}
+	if (!sel)
+		return fail(ld, rule->span, "rule needs \"select\"");
+	r = resolve_fields(ld, sel, &c->select, &c->n_select);
+	if (r < 0)
+		return r;
+	c->level = c->select[0]->level;
+	for (size_t i = 1; i < c->n_select; i++)
+		if (c->select[i]->level != c->level &&
+		    c->type != DP_CHECK_MATCH && c->type != DP_CHECK_NO_MATCH)
+			return fail(ld, sel->span, "selected fields must be of "
+				    "one kind for a \"%s\" check",
+				    check_types[c->type]);
+	return 0;
+}
+
+/* "fix" and "replacement": one or a list, the first that resolves wins. */
+static int
+read_fixes(struct loader *ld, const struct dp_json *rule, struct dp_rule *out,
+	   struct dp_check *c)
+{
+	const struct dp_json *fix = dp_json_get(rule, "fix");
+	const struct dp_json *repl = dp_json_get(rule, "replacement");
+	size_t n;
+	int r;
+
+	if (fix) {
+		n = fix->kind == DP_JSON_ARRAY ? fix->n : 1;
+		c->fixes = dp_arena_alloc(ld->set->arena, n * sizeof(*c->fixes));
+		if (!c->fixes)
+			return -ENOMEM;
+		for (size_t i = 0; i < n; i++) {
+			r = read_text(ld, fix->kind == DP_JSON_ARRAY ? fix->u.items[i]
+								     : fix,
+				      (struct dp_text *)&c->fixes[i]);
+			if (r < 0)
+				return r;
+		}
+		c->n_fixes = n;
+		out->fix = c->fixes[0];
+	}
+	if (repl) {
+		n = repl->kind == DP_JSON_ARRAY ? repl->n : 1;
+		c->replacements = dp_arena_alloc(ld->set->arena,
+						 n * sizeof(*c->replacements));
+		if (!c->replacements)
+			return -ENOMEM;
+		for (size_t i = 0; i < n; i++) {
+			const struct dp_json *s =
+				repl->kind == DP_JSON_ARRAY ? repl->u.items[i] : repl;
+
+			if (s->kind != DP_JSON_STRING)
+				return fail(ld, s->span, "a replacement must be a string");
+			c->replacements[i] = arena_str(ld, s);
+			if (!c->replacements[i])
+				return -ENOMEM;
+		}
+		c->n_replacements = n;
+		out->replacement = c->replacements[0];
+	}
+	return 0;
+}
+
+static int
+read_yields(struct loader *ld, const struct dp_json *rule, struct dp_rule *out)
+{
+	const struct dp_json *y = dp_json_get(rule, "yields_to");
+
+	if (!y)
+		return 0;
+	if (y->kind != DP_JSON_ARRAY)
+		return fail(ld, y->span, "\"yields_to\" must be a list of rule IDs");
+	out->yields_to = dp_arena_alloc(ld->set->arena,
+					(y->n + 1) * sizeof(*out->yields_to));
+	if (!out->yields_to)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < y->n; i++) {
+		if (y->u.items[i]->kind != DP_JSON_STRING)
+			return fail(ld, y->u.items[i]->span, "a rule ID must be a string");
+		out->yields_to[i] = arena_str(ld, y->u.items[i]);
+		if (!out->yields_to[i])
+			return -ENOMEM;
+	}
+	out->n_yields_to = y->n;
+	return 0;
+}
+
+static const char *const rule_keys[] = {
+	"id", "slug", "severity", "enabled", "doc", "console_error", "needs",
+	"summary", "description", "message", "why", "fix", "replacement",
+	"select", "where", "check", "yields_to", "examples", NULL,
+};
+
+static int
+check_keys(struct loader *ld, const struct dp_json *rule)
+{
+	for (uint32_t i = 0; i < rule->n; i++) {
+		const struct dp_json_member *m = &rule->u.members[i];
+		size_t k;
+
+		for (k = 0; rule_keys[k]; k++)
+			if (strcmp(m->key, rule_keys[k]) == 0)
+				break;
+		if (!rule_keys[k])
+			return fail(ld, m->key_span, "unknown key \"%s\" in a rule",
+				    m->key);
+	}
+	return 0;
+}
+
+static bool
+valid_id(const char *id)
+{
+	return strlen(id) == 5 && strncmp(id, "DP", 2) == 0 &&
+	       strspn(id + 2, "0123456789") == 3;
+}
+
+static bool
+valid_slug(const char *slug)
+{
+	return slug[0] && strspn(slug, "abcdefghijklmnopqrstuvwxyz0123456789-") ==
+				  strlen(slug);
+}
+
+static int
+read_identity(struct loader *ld, const struct dp_json *node, struct dp_rule *rule)
+{
+	const struct dp_json *v;
+	const char *sev = NULL;
+	int r;
+
+	if ((r = get_string(ld, node, "id", true, &rule->id)) < 0 ||
+	    (r = get_string(ld, node, "slug", true, &rule->slug)) < 0 ||
+	    (r = get_string(ld, node, "severity", true, &sev)) < 0 ||
+	    (r = get_string(ld, node, "doc", false, &rule->doc)) < 0 ||
+	    (r = get_string(ld, node, "console_error", false,
+			    &rule->console_error)) < 0 ||
+	    (r = get_string(ld, node, "needs", false, &rule->needs)) < 0)
+		return r;
+	if (!valid_id(rule->id))
+		return fail(ld, dp_json_get(node, "id")->span,
+			    "a rule ID is DP and three digits, not \"%s\"", rule->id);
+	if (!valid_slug(rule->slug))
+		return fail(ld, dp_json_get(node, "slug")->span,
+			    "a slug is lowercase letters, digits and hyphens");
+	if (dp_severity_parse(sev, &rule->severity) < 0 ||
+	    rule->severity == DP_SEV_NONE)
+		return fail(ld, dp_json_get(node, "severity")->span,
+			    "severity must be \"error\", \"warning\" or \"info\"");
+	if (rule->needs && strcmp(rule->needs, "creator_uid") != 0 &&
+	    strcmp(rule->needs, "attachments") != 0)
+		return fail(ld, dp_json_get(node, "needs")->span,
+			    "\"needs\" must be \"creator_uid\" or \"attachments\"");
+	v = dp_json_get(node, "enabled");
+	rule->enabled = true;
+	if (v) {
+		if (v->kind != DP_JSON_TRUE && v->kind != DP_JSON_FALSE)
+			return fail(ld, v->span, "\"enabled\" must be true or false");
+		rule->enabled = v->kind == DP_JSON_TRUE;
+	}
+	return 0;
+}
+
+static int
+read_texts(struct loader *ld, const struct dp_json *node, struct dp_rule *rule)
+{
+	static const struct {
+		const char *key;
+		size_t offset;
+		bool required;
+	} texts[] = {
+		{"summary", offsetof(struct dp_rule, summary), true},
+		{"description", offsetof(struct dp_rule, description), false},
+		{"message", offsetof(struct dp_rule, message), true},
+		{"why", offsetof(struct dp_rule, why), false},
+	};
+	const struct dp_json *ex;
+	int r;
+
+	for (size_t i = 0; i < DP_ARRAY_SIZE(texts); i++) {
+		const struct dp_json *v = dp_json_get(node, texts[i].key);
+
+		if (!v && texts[i].required)
+			return fail(ld, node->span, "rule %s lacks \"%s\"", rule->id,
+				    texts[i].key);
+		if (!v)
+			continue;
+		r = read_text(ld, v, (struct dp_text *)((char *)rule +
+							texts[i].offset));
+		if (r < 0)
+			return r;
+	}
+	ex = dp_json_get(node, "examples");
+	if (ex) {
+		if (ex->kind != DP_JSON_OBJECT)
+			return fail(ld, ex->span, "\"examples\" must be "
+				    "{\"wrong\": ..., \"right\": ...}");
+		if ((r = get_string(ld, ex, "wrong", false, &rule->example_wrong)) < 0 ||
+		    (r = get_string(ld, ex, "right", false, &rule->example_right)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int
+read_rule(struct loader *ld, const struct dp_json *node, struct dp_rule **ret)
+{
+	struct dp_arena *arena = ld->set->arena;
+	struct dp_rule *rule = dp_arena_alloc(arena, sizeof(*rule));
+	struct dp_check *c = dp_arena_alloc(arena, sizeof(*c));
+	const struct dp_json *where;
+	int r;
+
+	if (!rule || !c)
+		return -ENOMEM;
+	if (node->kind != DP_JSON_OBJECT)
+		return fail(ld, node->span, "a rule must be an object");
+	rule->file = ld->source;
+	rule->span = node->span;
+	rule->check = c;
+	if ((r = check_keys(ld, node)) < 0 ||
+	    (r = read_identity(ld, node, rule)) < 0 ||
+	    (r = read_texts(ld, node, rule)) < 0 ||
+	    (r = read_check(ld, node, c)) < 0 ||
+	    (r = read_select(ld, node, c)) < 0 ||
+	    (r = read_fixes(ld, node, rule, c)) < 0 ||
+	    (r = read_yields(ld, node, rule)) < 0)
+		return r;
+	where = dp_json_get(node, "where");
+	if (where && (r = read_where(ld, where, c)) < 0)
+		return r;
+	*ret = rule;
+	return 0;
+}
+
+static int
+read_rule_file(struct loader *ld)
+{
+	const struct dp_json *root = ld->doc->root;
+	const struct dp_json *rules;
+	int r;
+
+	if (ld->doc->n_diags > 0 || !root)
+		return fail(ld, ld->doc->diags[0].span, "%s", ld->doc->diags[0].msg);
+	rules = dp_json_get(root, "rules");
+	if (root->kind != DP_JSON_OBJECT || !rules || rules->kind != DP_JSON_ARRAY)
+		return fail(ld, root->span,
+			    "a rule file is {\"rules\": [ ... ]}");
+	for (uint32_t i = 0; i < root->n; i++)
+		if (strcmp(root->u.members[i].key, "rules") != 0 &&
+		    strcmp(root->u.members[i].key, "about") != 0)
+			return fail(ld, root->u.members[i].key_span,
+				    "unknown key \"%s\" (known: rules, about)",
+				    root->u.members[i].key);
+	if (ld->set->n_rules + rules->n > DP_MAX_RULES)
+		return fail(ld, rules->span, "more than %d rules", DP_MAX_RULES);
+	ld->rules = calloc(rules->n ? rules->n : 1, sizeof(*ld->rules));
+	if (!ld->rules)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < rules->n; i++) {
+		r = read_rule(ld, rules->u.items[i], &ld->rules[i]);
+		if (r < 0)
+			return r;
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(ld->rules[k]->id, ld->rules[i]->id) == 0)
+				return fail(ld, rules->u.items[i]->span,
+					    "rule %s is defined twice in this file",
+					    ld->rules[i]->id);
+		ld->n_rules++;
+	}
+	return 0;
+}
+
+static int
+cmp_rules(const void *a, const void *b)
+{
+	const struct dp_rule *ra = *(const struct dp_rule *const *)a;
+	const struct dp_rule *rb = *(const struct dp_rule *const *)b;
+
+	return strcmp(ra->id, rb->id);
+}
+
+/* Keeps the source and doc of a file for the life of the set. */
+static int
+keep_file(struct dp_ruleset *set, struct dp_source *source, struct dp_doc *doc)
+{
+	if (set->n_files == set->cap_files) {
+		size_t cap = set->cap_files ? set->cap_files * 2 : 16;
+		void *f = realloc(set->files, cap * sizeof(*set->files));
+
+		if (!f)
+			return -ENOMEM;
+		set->files = f;
+		f = realloc(set->docs, cap * sizeof(*set->docs));
+		if (!f)
+			return -ENOMEM;
+		set->docs = f;
+		set->cap_files = cap;
+	}
+	set->files[set->n_files++] = source;
+	set->docs[set->n_docs++] = doc;
+	return 0;
+}
+
+/* Moves the loader's rules into the set (replacing same IDs). */
+static int
+commit_rules(struct loader *ld)
+{
+	struct dp_ruleset *set = ld->set;
+	struct dp_rule **rules;
+	size_t n = set->n_rules;
+
+	rules = realloc(set->rules, (n + ld->n_rules + 1) * sizeof(*rules));
+	if (!rules)
+		return -ENOMEM;
+	set->rules = rules;
+	for (size_t i = 0; i < ld->n_rules; i++) {
+		size_t k;
+
+		for (k = 0; k < n; k++)
+			if (strcmp(rules[k]->id, ld->rules[i]->id) == 0)
+				break;
+		rules[k] = ld->rules[i];
+		if (k == n)
+			n++;
+	}
+	set->n_rules = n;
+	qsort(set->rules, n, sizeof(*set->rules), cmp_rules);
+	return 0;
+}
+
+/* Hands the loader's compiled patterns to the set. */
+static int
+commit_regexes(struct loader *ld)
+{
+	struct dp_ruleset *set = ld->set;
+	struct dp_regex **all;
+
+	all = realloc(set->regexes,
+		      (set->n_regexes + ld->regexes.n + 1) * sizeof(*all));
+	if (!all)
+		return -ENOMEM;
+	set->regexes = all;
+	memcpy(all + set->n_regexes, ld->regexes.items,
+	       ld->regexes.n * sizeof(*all));
+	set->n_regexes += ld->regexes.n;
+	ld->regexes.n = 0;
+	return 0;
+}
+
+static void
+loader_drop(struct loader *ld)
+{
+	for (size_t i = 0; i < ld->regexes.n; i++)
+		dp_regex_free(ld->regexes.items[i]);
+	ld->regexes.n = 0;
+}
+
+/* Loads one rule file whose bytes are in source (taken over). */
+static int
+load_rule_source(struct dp_ruleset *set, struct dp_source *source,
+		 char **reterr_msg)
+{
+	struct loader ld = {.set = set, .source = source};
+	int r;
+
+	r = dp_doc_parse(source, NULL, &ld.doc);
+	if (r < 0) {
+		dp_source_free(source);
+		return r;
+	}
+	r = read_rule_file(&ld);
+	if (r == 0)
+		r = keep_file(set, source, ld.doc);
+	if (r == 0)
+		r = commit_regexes(&ld);
+	if (r == 0)
+		r = commit_rules(&ld);
+	if (r < 0) {
+		/* Nothing of a bad file stays: its regexes go; its rules were
+		 * never linked into the set. */
+		loader_drop(&ld);
+		if (set->n_files && set->files[set->n_files - 1] == source) {
+			set->n_files--;
+			set->n_docs--;
+		}
+		if (reterr_msg && ld.error)
+			*reterr_msg = ld.error;
+		else
+			free(ld.error);
+		dp_doc_free(ld.doc);
+		dp_source_free(source);
+	}
+	free(ld.regexes.items);
+	free(ld.rules);
+	return r;
+}
+
+int
+dp_ruleset_load_buffer(struct dp_ruleset *set, const char *name,
+		       const char *bytes, size_t len, char **reterr_msg)
+{
+	struct dp_source *source = NULL;
+	int r = dp_source_from_memory(name, bytes, len, &source);
+
+	if (r < 0)
+		return r;
+	return load_rule_source(set, source, reterr_msg);
+}
+
+static int
+load_table(struct dp_ruleset *set, const char *path, const char *stem,
+	   char **reterr_msg)
+{
+	struct dp_source *source = NULL;
+	struct dp_doc *doc = NULL;
+	struct dp_table *tables;
+	int r;
+
+	r = dp_source_read(path, DP_MAX_FILE_SIZE_DEFAULT, &source);
+	if (r < 0)
+		return r;
+	r = dp_doc_parse(source, NULL, &doc);
+	if (r < 0) {
+		dp_source_free(source);
+		return r;
+	}
+	if (doc->n_diags > 0 || !doc->root) {
+		struct loader ld = {.set = set, .source = source, .doc = doc};
+
+		r = fail(&ld, doc->diags[0].span, "%s", doc->diags[0].msg);
+		if (reterr_msg)
+			*reterr_msg = ld.error;
+		else
+			free(ld.error);
+		dp_doc_free(doc);
+		dp_source_free(source);
+		return r;
+	}
+	tables = realloc(set->tables, (set->n_tables + 1) * sizeof(*tables));
+	if (!tables || keep_file(set, source, doc) < 0) {
+		if (tables)
+			set->tables = tables;
+		dp_doc_free(doc);
+		dp_source_free(source);
+		return -ENOMEM;
+	}
+	set->tables = tables;
+	tables[set->n_tables].name = dp_arena_strndup(set->arena, stem, strlen(stem));
+	tables[set->n_tables].doc = doc;
+	if (!tables[set->n_tables].name)
+		return -ENOMEM;
+	set->n_tables++;
+	return 0;
+}
+
+static int
+is_json_file(const struct dirent *entry)
+{
+	size_t len = strlen(entry->d_name);
+
+	return entry->d_name[0] != '.' && len > 5 &&
+	       strcmp(entry->d_name + len - 5, ".json") == 0;
+}
+
+/* Every *.json of dir in name order, loaded by load(). */
+static int
+load_each(struct dp_ruleset *set, const char *dir, bool tables,
+	  char **reterr_msg)
+{
+	struct dirent **entries = NULL;
+	int n = scandir(dir, &entries, is_json_file, alphasort);
+	int r = 0;
+
+	if (n < 0)
+		return (tables && errno == ENOENT) ? 0 : -errno;
+	for (int i = 0; i < n; i++) {
+		char *path = dp_asprintf("%s/%s", dir, entries[i]->d_name);
+		struct dp_source *source = NULL;
+
+		if (!path)
+			r = -ENOMEM;
+		if (r == 0 && tables) {
+			entries[i]->d_name[strlen(entries[i]->d_name) - 5] = '\0';
+			r = load_table(set, path, entries[i]->d_name, reterr_msg);
+		} else if (r == 0) {
+			r = dp_source_read(path, DP_MAX_FILE_SIZE_DEFAULT, &source);
+			if (r == 0)
+				r = load_rule_source(set, source, reterr_msg);
+			else if (reterr_msg)
+				*reterr_msg = dp_asprintf("%s: %s", path, strerror(-r));
+		}
+		free(path);
+		if (r < 0)
+			break;
+	}
+	for (int i = 0; i < n; i++)
+		free(entries[i]);
+	free(entries);
+	return r;
+}
+
+/* Every yields_to names a loaded rule. */
+static int
+check_references(struct dp_ruleset *set, char **reterr_msg)
+{
+	for (size_t i = 0; i < set->n_rules; i++) {
+		const struct dp_rule *rule = set->rules[i];
+
+		for (size_t k = 0; k < rule->n_yields_to; k++) {
+			struct loader ld = {.set = set, .source = rule->file};
+
+			if (dp_ruleset_find(set, rule->yields_to[k]))
+				continue;
+			fail(&ld, rule->span, "rule %s yields to unknown rule %s",
+			     rule->id, rule->yields_to[k]);
+			if (reterr_msg)
+				*reterr_msg = ld.error;
+			else
+				free(ld.error);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int
+dp_ruleset_load_dir(struct dp_ruleset *set, const char *dir, char **reterr_msg)
+{
+	char *tables_dir;
+	int r;
+
+	r = load_each(set, dir, false, reterr_msg);
+	if (r < 0)
+		return r;
+	tables_dir = dp_asprintf("%s/tables", dir);
+	if (!tables_dir)
+		return -ENOMEM;
+	r = load_each(set, tables_dir, true, reterr_msg);
+	free(tables_dir);
+	if (r < 0)
+		return r;
+	return check_references(set, reterr_msg);
 }

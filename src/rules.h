@@ -91,6 +91,8 @@ struct dp_ruleset {
 	struct dp_doc **docs;
 	size_t n_docs;
 	size_t cap_files;
+	struct dp_regex **regexes;  /* every compiled pattern */
+	size_t n_regexes;
 };
 
 #define DP_MAX_RULES 4096

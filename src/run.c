@@ -1,2 +1,540 @@
-/* placeholder: being written */
+/*
+ * run.c - one lint run from paths to sorted findings: reads inputs
+ * (walking directories deterministically, refusing loops), parses them,
+ * masks secrets, adapts each document into the setup, and hands the
+ * setup to the engine.  It prints nothing: unreadable paths go to the
+ * caller's callback.
+ */
 #include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "adapters/adapters.h"
+#include "check.h"
+#include "engine.h"
+#include "run.h"
+#include "util.h"
+
+#define MAX_DIR_DEPTH_DEFAULT 64u
+
+struct dir_id {
+	dev_t dev;
+	ino_t ino;
+};
+
+struct dp_run {
+	const struct dp_ruleset *rules;
+	struct dp_run_options options;
+	struct dp_setup *setup;
+	struct dp_source **sources;
+	size_t n_sources, cap_sources;
+	struct dp_doc **docs;
+	size_t n_docs, cap_docs;
+	struct dp_unknown_doc *unknown;
+	size_t n_unknown, cap_unknown;
+	size_t n_skipped;
+	struct dp_findings findings;
+	char **not_run;
+	size_t n_not_run;
+	char *setup_summary;
+	struct dir_id *walking;     /* directories on the current walk path */
+	size_t n_walking, cap_walking;
+};
+
+/* Grows *array (of elem_size) to hold one more; 0 or -ENOMEM. */
+static int
+reserve(void *array_ptr, size_t n, size_t *cap, size_t elem_size)
+{
+	void **array = array_ptr;
+	size_t new_cap;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	new_cap = *cap ? *cap * 2 : 16;
+	p = realloc(*array, new_cap * elem_size);
+	if (!p)
+		return -ENOMEM;
+	*array = p;
+	*cap = new_cap;
+	return 0;
+}
+
+int
+dp_run_new(const struct dp_ruleset *rules, const struct dp_run_options *options,
+	   struct dp_run **ret_run)
+{
+	struct dp_run *run = calloc(1, sizeof(*run));
+
+	if (!run)
+		return -ENOMEM;
+	run->rules = rules;
+	if (options)
+		run->options = *options;
+	if (!run->options.max_file_size)
+		run->options.max_file_size = DP_MAX_FILE_SIZE_DEFAULT;
+	if (!run->options.max_dir_depth)
+		run->options.max_dir_depth = MAX_DIR_DEPTH_DEFAULT;
+	run->setup = dp_setup_new();
+	if (!run->setup) {
+		free(run);
+		return -ENOMEM;
+	}
+	*ret_run = run;
+	return 0;
+}
+
+void
+dp_run_free(struct dp_run *run)
+{
+	if (!run)
+		return;
+	dp_findings_free(&run->findings);
+	dp_setup_free(run->setup);
+	for (size_t i = 0; i < run->n_docs; i++)
+		dp_doc_free(run->docs[i]);
+	for (size_t i = 0; i < run->n_sources; i++)
+		dp_source_free(run->sources[i]);
+	for (size_t i = 0; i < run->n_not_run; i++)
+		free(run->not_run[i]);
+	free(run->not_run);
+	free(run->setup_summary);
+	free(run->docs);
+	free(run->sources);
+	free(run->unknown);
+	free(run->walking);
+	free(run);
+}
+
+/* ---- one document ------------------------------------------------- */
+
+static bool
+is_secret_key(const char *key, size_t len)
+{
+	static const char *const words[] = {"password", "passwd", "secret"};
+
+	for (size_t w = 0; w < DP_ARRAY_SIZE(words); w++) {
+		size_t wl = strlen(words[w]);
+
+		for (size_t i = 0; i + wl <= len; i++)
+			if (strncasecmp(key + i, words[w], wl) == 0)
+				return true;
+	}
+	return false;
+}
+
+/* Marks the value of every *Password / *_password member as a secret, so
+ * that no snippet or message ever shows it. */
+static int
+mask_secrets(struct dp_source *source, const struct dp_json *node,
+	     unsigned depth)
+{
+	int r;
+
+	if (!node || depth > 256)
+		return 0;
+	for (uint32_t i = 0; i < node->n; i++) {
+		if (node->kind == DP_JSON_OBJECT) {
+			const struct dp_json_member *m = &node->u.members[i];
+
+			if (is_secret_key(m->key, m->key_len) &&
+			    m->value->kind == DP_JSON_STRING) {
+				r = dp_source_add_secret(source, m->value->span);
+				if (r < 0)
+					return r;
+			}
+			r = mask_secrets(source, m->value, depth + 1);
+		} else if (node->kind == DP_JSON_ARRAY) {
+			r = mask_secrets(source, node->u.items[i], depth + 1);
+		} else {
+			return 0;
+		}
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* "dir/ram-for-dts.policies.json" -> stem "ram-for-dts", dir "dir". */
+static void
+split_path(struct dp_arena *arena, const char *path, const char **ret_stem,
+	   const char **ret_dir)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	size_t len = strlen(base);
+
+	if (len > 5 && strcmp(base + len - 5, ".json") == 0)
+		len -= 5;
+	if (len > 9 && strncmp(base + len - 9, ".policies", 9) == 0)
+		len -= 9;
+	*ret_stem = dp_arena_strndup(arena, base, len);
+	*ret_dir = slash ? dp_arena_strndup(arena, path, (size_t)(slash - path))
+			 : ".";
+}
+
+/* Names every shape, and the nearest one, for DP002. */
+static int
+note_unknown(struct dp_run *run, struct dp_doc *doc)
+{
+	struct dp_arena *arena = run->setup->arena;
+	struct dp_unknown_doc *u;
+	const struct dp_adapter *near;
+	struct dp_buf tried = {0};
+	unsigned matched = 0;
+	int r = 0;
+
+	if (reserve(&run->unknown, run->n_unknown, &run->cap_unknown,
+		    sizeof(*run->unknown)) < 0)
+		return -ENOMEM;
+	u = &run->unknown[run->n_unknown];
+	for (size_t i = 0; dp_adapters[i] && r == 0; i++)
+		r = dp_buf_printf(&tried, "%s%s", i ? "; " : "",
+				  dp_adapters[i]->description);
+	near = dp_adapter_nearest(doc->root, &matched);
+	u->doc = doc;
+	u->tried = r == 0 ? dp_arena_strndup(arena, tried.data, tried.len) : NULL;
+	u->nearest = near ? near->description : NULL;
+	dp_buf_free(&tried);
+	if (!u->tried)
+		return -ENOMEM;
+	run->n_unknown++;
+	return 0;
+}
+
+/* Takes over source: parses, masks, adapts.  0 or -ENOMEM. */
+static int
+add_source(struct dp_run *run, struct dp_source *source, bool explicit)
+{
+	struct dp_adapt_ctx ctx = {.setup = run->setup};
+	struct dp_doc *doc = NULL;
+	unsigned recognised = 0;
+	int r;
+
+	if (reserve(&run->sources, run->n_sources, &run->cap_sources,
+		    sizeof(*run->sources)) < 0 ||
+	    reserve(&run->docs, run->n_docs, &run->cap_docs,
+		    sizeof(*run->docs)) < 0) {
+		dp_source_free(source);
+		return -ENOMEM;
+	}
+	run->sources[run->n_sources++] = source;
+	r = dp_doc_parse(source, &run->options.limits, &doc);
+	if (r < 0)
+		return r;
+	run->docs[run->n_docs++] = doc;
+	if (!doc->root)
+		return 0;
+	r = mask_secrets(source, doc->root, 0);
+	if (r < 0)
+		return r;
+	ctx.doc = doc;
+	split_path(run->setup->arena, source->path, &ctx.file_stem, &ctx.dir);
+	if (!ctx.file_stem || !ctx.dir)
+		return -ENOMEM;
+	r = dp_adapt_document(&ctx, &recognised);
+	if (r < 0 || recognised)
+		return r;
+	if (explicit)
+		return note_unknown(run, doc);
+	run->n_skipped++;
+	return 0;
+}
+
+int
+dp_run_add_buffer(struct dp_run *run, const char *name, const char *bytes,
+		  size_t len, bool explicit)
+{
+	struct dp_source *source = NULL;
+	int r = dp_source_from_memory(name, bytes, len, &source);
+
+	if (r < 0)
+		return r;
+	return add_source(run, source, explicit);
+}
+
+/* ---- paths and directory walks ------------------------------------- */
+
+static int add_dir(struct dp_run *run, const char *path, unsigned depth,
+		   dp_run_error_fn on_error, void *data);
+
+static int
+is_walkable(const struct dirent *entry)
+{
+	return entry->d_name[0] != '.';
+}
+
+static bool
+has_json_suffix(const char *name)
+{
+	size_t len = strlen(name);
+
+	return len > 5 && strcasecmp(name + len - 5, ".json") == 0;
+}
+
+/* Reads one file; unreadable ones go to on_error. */
+static int
+add_file(struct dp_run *run, const char *path, bool explicit,
+	 dp_run_error_fn on_error, void *data)
+{
+	struct dp_source *source = NULL;
+	int r = dp_source_read(path, run->options.max_file_size, &source);
+
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0) {
+		if (on_error)
+			on_error(data, path, r);
+		return 0;
+	}
+	return add_source(run, source, explicit);
+}
+
+static int
+add_entry(struct dp_run *run, const char *path, unsigned depth,
+	  dp_run_error_fn on_error, void *data)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		/* Vanished during the walk, or a dangling link: say so. */
+		if (on_error)
+			on_error(data, path, -errno);
+		return 0;
+	}
+	if (S_ISDIR(st.st_mode))
+		return add_dir(run, path, depth + 1, on_error, data);
+	if (!has_json_suffix(path))
+		return 0;
+	return add_file(run, path, false, on_error, data);
+}
+
+static bool
+on_walk_path(const struct dp_run *run, const struct stat *st)
+{
+	for (size_t i = 0; i < run->n_walking; i++)
+		if (run->walking[i].dev == st->st_dev &&
+		    run->walking[i].ino == st->st_ino)
+			return true;
+	return false;
+}
+
+static int
+add_dir(struct dp_run *run, const char *path, unsigned depth,
+	dp_run_error_fn on_error, void *data)
+{
+	struct dirent **entries = NULL;
+	struct stat st;
+	int n, r = 0;
+
+	if (stat(path, &st) < 0) {
+		if (on_error)
+			on_error(data, path, -errno);
+		return 0;
+	}
+	/* A directory already being walked above us is a symlink loop; a
+	 * walk deeper than the limit is treated the same way. */
+	if (depth > run->options.max_dir_depth || on_walk_path(run, &st)) {
+		if (on_error)
+			on_error(data, path, -ELOOP);
+		return 0;
+	}
+	n = scandir(path, &entries, is_walkable, alphasort);
+	if (n < 0) {
+		if (on_error)
+			on_error(data, path, -errno);
+		return 0;
+	}
+	if (reserve(&run->walking, run->n_walking, &run->cap_walking,
+		    sizeof(*run->walking)) < 0) {
+		r = -ENOMEM;
+		goto out;
+	}
+	run->walking[run->n_walking++] = (struct dir_id){st.st_dev, st.st_ino};
+	for (int i = 0; i < n && r == 0; i++) {
+		const char *sep = path[strlen(path) - 1] == '/' ? "" : "/";
+		char *child = dp_asprintf("%s%s%s", path, sep, entries[i]->d_name);
+
+		if (!child) {
+			r = -ENOMEM;
+			break;
+		}
+		r = add_entry(run, child, depth, on_error, data);
+		free(child);
+	}
+	run->n_walking--;
+out:
+	for (int i = 0; i < n; i++)
+		free(entries[i]);
+	free(entries);
+	return r;
+}
+
+int
+dp_run_add_path(struct dp_run *run, const char *path, bool explicit,
+		dp_run_error_fn on_error, void *data)
+{
+	struct stat st;
+
+	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return add_dir(run, path, 0, on_error, data);
+	return add_file(run, path, explicit, on_error, data);
+}
+
+/* ---- finishing ------------------------------------------------------ */
+
+static int
+set_creator(struct dp_run *run)
+{
+	struct dp_value *creator = &run->setup->creator_uid;
+	const char *uid = run->options.creator_uid;
+
+	if (!uid || dp_value_given(creator))
+		return 0;
+	creator->state = DP_VALUE_PRESENT;
+	creator->str = dp_arena_strndup(run->setup->arena, uid, strlen(uid));
+	creator->len = (uint32_t)strlen(uid);
+	creator->origin.pointer = "";
+	return creator->str ? 0 : -ENOMEM;
+}
+
+/* Which enabled rules could not run, said once each. */
+static int
+list_not_run(struct dp_run *run)
+{
+	struct dp_buf ids = {0};
+	const struct dp_ruleset *set = run->rules;
+	int r = 0;
+
+	if (dp_value_given(&run->setup->creator_uid))
+		return 0;
+	for (size_t i = 0; i < set->n_rules && r == 0; i++) {
+		const struct dp_rule *rule = set->rules[i];
+		bool on = run->options.enabled ? run->options.enabled[i]
+					       : rule->enabled;
+
+		if (on && rule->needs && strcmp(rule->needs, "creator_uid") == 0)
+			r = dp_buf_printf(&ids, "%s%s", ids.len ? ", " : "", rule->id);
+	}
+	if (r == 0 && ids.len) {
+		run->not_run = calloc(1, sizeof(*run->not_run));
+		if (run->not_run)
+			run->not_run[0] = dp_asprintf(
+				"%s: need the task creator's account ID "
+				"(--creator-uid, or a GetCallerIdentity export)",
+				ids.data);
+		r = run->not_run && run->not_run[0] ? 0 : -ENOMEM;
+		if (r == 0)
+			run->n_not_run = 1;
+	}
+	dp_buf_free(&ids);
+	return r;
+}
+
+/* "1 setup: task X, role Y, creator Z" when there is something to say. */
+static int
+summarise_setup(struct dp_run *run)
+{
+	const struct dp_setup *setup = run->setup;
+	struct dp_buf b = {0};
+	int r = 0;
+
+	if (!setup->n_tasks && !setup->n_roles)
+		return 0;
+	r = dp_buf_puts(&b, "1 setup");
+	for (size_t i = 0; i < setup->n_tasks && r == 0; i++)
+		r = dp_value_given(&setup->tasks[i]->job_id)
+			    ? dp_buf_printf(&b, "%s task %s", i ? "," : ":",
+					    setup->tasks[i]->job_id.str)
+			    : dp_buf_printf(&b, "%s a task", i ? "," : ":");
+	for (size_t i = 0; i < setup->n_roles && r == 0; i++) {
+		const struct dp_role *role = setup->roles[i];
+
+		if (role->kind == DP_ROLE_OTHER)
+			continue;
+		r = dp_buf_printf(&b, "%s role %s",
+				  b.len > strlen("1 setup") ? "," : ":",
+				  dp_value_given(&role->name) ? role->name.str
+							      : "(unnamed)");
+	}
+	if (r == 0 && dp_value_given(&setup->creator_uid))
+		r = dp_buf_printf(&b, "%s creator %s",
+				  b.len > strlen("1 setup") ? "," : ":",
+				  setup->creator_uid.str);
+	if (r == 0)
+		run->setup_summary = dp_buf_steal(&b);
+	dp_buf_free(&b);
+	return r == 0 && !run->setup_summary ? -ENOMEM : r;
+}
+
+int
+dp_run_finish(struct dp_run *run, char **reterr_msg)
+{
+	struct dp_engine_input in = {
+		.rules = run->rules,
+		.setup = run->setup,
+		.docs = run->docs,
+		.n_docs = run->n_docs,
+		.unknown = run->unknown,
+		.n_unknown = run->n_unknown,
+		.enabled = run->options.enabled,
+		.severity = run->options.severity,
+		.lang = run->options.lang,
+	};
+	bool *defaults = NULL;
+	int r, engine_r;
+
+	if ((r = set_creator(run)) < 0)
+		return r;
+	dp_setup_classify(run->setup);
+	if (!in.enabled) {
+		defaults = calloc(run->rules->n_rules + 1, sizeof(*defaults));
+		if (!defaults)
+			return -ENOMEM;
+		for (size_t i = 0; i < run->rules->n_rules; i++)
+			defaults[i] = run->rules->rules[i]->enabled;
+		in.enabled = defaults;
+	}
+	engine_r = dp_engine_run(&in, &run->findings, reterr_msg);
+	free(defaults);
+	if (engine_r < 0 && engine_r != -E2BIG)
+		return engine_r;
+	if ((r = dp_findings_sort(&run->findings)) < 0 ||
+	    (r = list_not_run(run)) < 0 || (r = summarise_setup(run)) < 0)
+		return r;
+	return engine_r;
+}
+
+void
+dp_run_report(const struct dp_run *run, struct dp_report *ret_report)
+{
+	memset(ret_report, 0, sizeof(*ret_report));
+	ret_report->findings = &run->findings;
+	ret_report->rules = run->rules;
+	ret_report->sources = run->sources;
+	ret_report->n_sources = run->n_sources;
+	ret_report->n_skipped = run->n_skipped;
+	ret_report->notes = run->setup->notes;
+	ret_report->n_notes = run->setup->n_notes;
+	ret_report->not_run = (const char *const *)run->not_run;
+	ret_report->n_not_run = run->n_not_run;
+	ret_report->setup_summary = run->setup_summary;
+	ret_report->lang = run->options.lang;
+}
+
+const struct dp_findings *
+dp_run_findings(const struct dp_run *run)
+{
+	return &run->findings;
+}
+
+const struct dp_setup *
+dp_run_setup(const struct dp_run *run)
+{
+	return run->setup;
+}

@@ -1,0 +1,56 @@
+/*
+ * regex.h - the patterns rules use, compiled once when rules load.  The
+ * only module that knows PCRE2.  Every match runs under match and depth
+ * limits: rule files are input too, and a hostile pattern must end in an
+ * error, not a hang.
+ *
+ * Ownership: a dp_regex owns its compiled code and match data; matching
+ * writes into the regex's own match data, so one regex is not to be
+ * matched from two threads at once.
+ */
+#ifndef DP_REGEX_H
+#define DP_REGEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct dp_regex;
+
+#define DP_REGEX_MAX_GROUPS 10
+
+#define DP_REGEX_MATCH_LIMIT_DEFAULT 100000u
+#define DP_REGEX_DEPTH_LIMIT_DEFAULT 1000u
+
+/* Offsets of the whole match (0) and groups 1..9; -1 when unset. */
+struct dp_match {
+	long start[DP_REGEX_MAX_GROUPS];
+	long end[DP_REGEX_MAX_GROUPS];
+};
+
+/*
+ * Compiles pattern (UTF-8, Unicode properties on; \s also matches
+ * ideographic space).  Returns 0; -EINVAL when the pattern is invalid,
+ * with *reterr_msg a malloc'd description and *reterr_offset the byte
+ * offset in the pattern where PCRE2 stopped; -ENOMEM.
+ */
+int dp_regex_compile(const char *pattern, struct dp_regex **ret_regex,
+		     char **reterr_msg, size_t *reterr_offset);
+
+/*
+ * Matches subject[0..len).  Returns 1 (match, *ret_match filled when not
+ * NULL), 0 (no match), -E2BIG when the match or depth limit was hit,
+ * -ENOMEM.
+ */
+int dp_regex_match(struct dp_regex *regex, const char *subject, size_t len,
+		   struct dp_match *ret_match);
+
+/* The pattern text as compiled (borrowed). */
+const char *dp_regex_pattern(const struct dp_regex *regex);
+
+/* Sets the limits for every later match of every regex (a process-wide
+ * setting, from the command line).  0 means the default. */
+void dp_regex_set_limits(uint32_t match_limit, uint32_t depth_limit);
+
+void dp_regex_free(struct dp_regex *regex);
+
+#endif /* DP_REGEX_H */

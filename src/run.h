@@ -1,0 +1,73 @@
+/*
+ * run.h - one lint run: the paths given, read and parsed, adapted into
+ * one setup, checked by the enabled rules, findings sorted.  This is the
+ * library's front door; the CLI, the tests, the fuzzers and the
+ * benchmark all go through it.
+ *
+ * Ownership: a run owns its sources, documents, setup and findings until
+ * dp_run_free(); it borrows the ruleset, which must outlive it.
+ */
+#ifndef DP_RUN_H
+#define DP_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "finding.h"
+#include "json.h"
+#include "model.h"
+#include "report.h"
+#include "rules.h"
+
+struct dp_run_options {
+	const char *creator_uid;         /* --creator-uid, or NULL */
+	enum dp_lang lang;
+	size_t max_file_size;            /* 0: DP_MAX_FILE_SIZE_DEFAULT */
+	struct dp_json_limits limits;    /* zeros: defaults */
+	unsigned max_dir_depth;          /* 0: default (64) */
+	const bool *enabled;             /* per rule of the set; NULL: defaults */
+	const enum dp_severity *severity;/* per rule; NULL: defaults */
+};
+
+/* Called for each path that cannot be read (the run goes on without it):
+ * path as given or as found by the walk, err a negative errno (-ELOOP
+ * for a symlink loop, -EFBIG for a file over the size limit). */
+typedef void (*dp_run_error_fn)(void *data, const char *path, int err);
+
+struct dp_run;
+
+/* 0 or -ENOMEM. */
+int dp_run_new(const struct dp_ruleset *rules,
+	       const struct dp_run_options *options, struct dp_run **ret_run);
+
+/*
+ * Adds a file, a directory (walked recursively for *.json files, in name
+ * order, skipping names that start with '.'), or "-" for standard input.
+ * explicit marks a path named by the user: only those get DP002 when no
+ * shape matches; files found by the walk are skipped silently instead.
+ * Unreadable paths go to on_error.  Returns 0 or -ENOMEM.
+ */
+int dp_run_add_path(struct dp_run *run, const char *path, bool explicit,
+		    dp_run_error_fn on_error, void *data);
+
+/* Adds bytes already in memory as if read from a file called name. */
+int dp_run_add_buffer(struct dp_run *run, const char *name, const char *bytes,
+		      size_t len, bool explicit);
+
+/*
+ * Associates the documents into one setup, runs the rules and sorts the
+ * findings.  Call once.  Returns 0, -ENOMEM, or -E2BIG when a rule's
+ * pattern hit its limit (*reterr_msg says where; the findings of every
+ * other rule are there all the same).
+ */
+int dp_run_finish(struct dp_run *run, char **reterr_msg);
+
+/* The finished run as a report (borrowing from the run). */
+void dp_run_report(const struct dp_run *run, struct dp_report *ret_report);
+
+const struct dp_findings *dp_run_findings(const struct dp_run *run);
+const struct dp_setup *dp_run_setup(const struct dp_run *run);
+
+void dp_run_free(struct dp_run *run);
+
+#endif /* DP_RUN_H */
