@@ -1,2 +1,464 @@
-/* placeholder: being written */
+/*
+ * input.c - reads one input (a file, a pipe or standard input) into memory
+ * under a size limit and checks its encoding (empty, UTF-16/32, NUL bytes,
+ * invalid UTF-8) before anyone tries to parse it; keeps the secret spans.
+ * It knows nothing about JSON; the line table is built by srcmap.c.
+ */
 #include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "input.h"
+#include "util.h"
+
+/* First buffer for inputs of unknown size (pipes, FIFOs, stdin). */
+#define READ_CHUNK ((size_t) 64 << 10)
+
+/* Offsets are uint32_t: no input may come near 4 GiB whatever the limit. */
+#define HARD_MAX_SIZE DP_MAX_FILE_SIZE_DEFAULT
+
+/* ---- UTF-8 ---------------------------------------------------------- */
+
+size_t
+dp_utf8_seq_len(const char *s, size_t avail)
+{
+	const unsigned char *u = (const unsigned char *) s;
+	unsigned char c, lo = 0x80, hi = 0xBF;
+	size_t n, i;
+
+	if (avail == 0)
+		return 0;
+	c = u[0];
+	if (c < 0x80)
+		return 1;
+	if (c < 0xC2)
+		return 0; /* continuation byte or overlong 2-byte lead */
+	if (c < 0xE0) {
+		n = 2;
+	} else if (c < 0xF0) {
+		n = 3;
+		if (c == 0xE0)
+			lo = 0xA0; /* overlong */
+		else if (c == 0xED)
+			hi = 0x9F; /* UTF-16 surrogates */
+	} else if (c < 0xF5) {
+		n = 4;
+		if (c == 0xF0)
+			lo = 0x90; /* overlong */
+		else if (c == 0xF4)
+			hi = 0x8F; /* past U+10FFFF */
+	} else {
+		return 0;
+	}
+	if (avail < n)
+		return 0;
+	if (u[1] < lo || u[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++) {
+		if ((u[i] & 0xC0) != 0x80)
+			return 0;
+	}
+	return n;
+}
+
+/* Whether any of the 8 bytes in v has its high bit set or is zero. */
+static inline uint64_t
+not_plain_ascii(uint64_t v)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t highs = 0x8080808080808080ULL;
+
+	return (v | ((v - ones) & ~v)) & highs;
+}
+
+enum dp_encoding_problem
+dp_utf8_check(const char *bytes, size_t len, size_t *ret_offset)
+{
+	const unsigned char *u = (const unsigned char *) bytes;
+	size_t i = 0, n;
+
+	while (i < len) {
+		/* Most JSON is ASCII: test 16 bytes per round while it is. */
+		while (len - i >= 16) {
+			uint64_t a, b;
+
+			memcpy(&a, u + i, sizeof(a));
+			memcpy(&b, u + i + 8, sizeof(b));
+			if (not_plain_ascii(a) | not_plain_ascii(b))
+				break;
+			i += 16;
+		}
+		if (i >= len)
+			break;
+		if (u[i] == 0) {
+			*ret_offset = i;
+			return DP_ENC_NUL;
+		}
+		if (u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		n = dp_utf8_seq_len(bytes + i, len - i);
+		if (n == 0) {
+			*ret_offset = i;
+			return DP_ENC_BAD_UTF8;
+		}
+		i += n;
+	}
+	return DP_ENC_OK;
+}
+
+/* ---- sources -------------------------------------------------------- */
+
+static bool
+is_json_space(unsigned char c)
+{
+	/* yajl also skips \v and \f between tokens. */
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+	       c == '\f';
+}
+
+static void
+check_encoding(struct dp_source *source)
+{
+	const unsigned char *d = (const unsigned char *) source->data;
+	size_t len = source->len, off = 0, i;
+	enum dp_encoding_problem problem;
+
+	source->body = 0;
+	source->problem = DP_ENC_OK;
+	source->problem_offset = 0;
+
+	if (len == 0) {
+		source->problem = DP_ENC_EMPTY;
+		return;
+	}
+	if ((len >= 2 && ((d[0] == 0xFF && d[1] == 0xFE) ||
+			  (d[0] == 0xFE && d[1] == 0xFF))) ||
+	    (len >= 4 && d[0] == 0 && d[1] == 0 && d[2] == 0xFE &&
+	     d[3] == 0xFF)) {
+		source->problem = DP_ENC_UTF16;
+		return;
+	}
+	if (len >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF)
+		source->body = 3;
+
+	problem = dp_utf8_check(source->data, len, &off);
+	if (problem != DP_ENC_OK) {
+		source->problem = problem;
+		source->problem_offset = (uint32_t) off;
+		return;
+	}
+
+	for (i = source->body; i < len && is_json_space(d[i]); i++)
+		;
+	if (i == len)
+		source->problem = DP_ENC_EMPTY;
+}
+
+static int
+source_new(const char *name, char *data, size_t len,
+	   struct dp_source **ret_source)
+{
+	struct dp_source *source;
+
+	source = calloc(1, sizeof(*source));
+	if (!source)
+		return -ENOMEM;
+	source->path = dp_strdup(name);
+	if (!source->path) {
+		free(source);
+		return -ENOMEM;
+	}
+	source->data = data;
+	source->len = len;
+	check_encoding(source);
+	*ret_source = source;
+	return 0;
+}
+
+/*
+ * Reads fd to EOF into one malloc'd, NUL-terminated buffer.  size_hint is
+ * the size fstat saw (0 when unknown); the file may still grow or shrink
+ * while it is read, and pipes have no size at all, so the loop trusts only
+ * read() returning 0.
+ */
+static int
+read_all(int fd, size_t size_hint, size_t max_size, char **ret_data,
+	 size_t *ret_len)
+{
+	size_t cap, len = 0;
+	char *data, *bigger;
+	int r;
+
+	cap = (size_hint ? size_hint : READ_CHUNK) + 1;
+	if (cap > max_size + 1)
+		cap = max_size + 1;
+	data = malloc(cap);
+	if (!data)
+		return -ENOMEM;
+
+	for (;;) {
+		ssize_t n;
+
+		if (len + 1 == cap) {
+			char probe;
+			size_t want;
+
+			/* Full: find out whether there is more before
+			 * growing, so that a regular file of the size
+			 * fstat said is read into exactly one buffer. */
+			n = read(fd, &probe, 1);
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				r = -errno;
+				goto out;
+			}
+			if (n == 0)
+				break;
+			if (len >= max_size) {
+				r = -EFBIG;
+				goto out;
+			}
+			want = cap > SIZE_MAX / 2 ? max_size + 1 : cap * 2;
+			if (want > max_size + 1)
+				want = max_size + 1;
+			bigger = realloc(data, want);
+			if (!bigger) {
+				r = -ENOMEM;
+				goto out;
+			}
+			data = bigger;
+			cap = want;
+			data[len++] = probe;
+			continue;
+		}
+
+		n = read(fd, data + len, cap - 1 - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t) n;
+	}
+
+	data[len] = '\0';
+	*ret_data = data;
+	*ret_len = len;
+	data = NULL;
+	r = 0;
+out:
+	free(data);
+	return r;
+}
+
+int
+dp_source_read(const char *path, size_t max_size, struct dp_source **ret_source)
+{
+	bool is_stdin;
+	struct stat st;
+	size_t hint = 0, len = 0;
+	char *data = NULL;
+	int fd = -1, r;
+
+	if (!path || !ret_source)
+		return -EINVAL;
+	if (max_size > HARD_MAX_SIZE)
+		max_size = HARD_MAX_SIZE;
+
+	is_stdin = strcmp(path, "-") == 0;
+	if (is_stdin) {
+		fd = STDIN_FILENO;
+	} else {
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0)
+			return -errno;
+	}
+
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		r = -EISDIR;
+		goto out;
+	}
+	if (S_ISREG(st.st_mode) && st.st_size > 0) {
+		if ((unsigned long long) st.st_size > max_size) {
+			r = -EFBIG;
+			goto out;
+		}
+		hint = (size_t) st.st_size;
+	}
+
+	r = read_all(fd, hint, max_size, &data, &len);
+	if (r < 0)
+		goto out;
+	r = source_new(is_stdin ? "<stdin>" : path, data, len, ret_source);
+	if (r < 0)
+		goto out;
+	data = NULL;
+out:
+	free(data);
+	if (fd >= 0 && !is_stdin)
+		(void) close(fd);
+	return r;
+}
+
+int
+dp_source_from_memory(const char *name, const char *bytes, size_t len,
+		      struct dp_source **ret_source)
+{
+	char *data;
+	int r;
+
+	if ((!bytes && len) || !ret_source)
+		return -EINVAL;
+	if (len > HARD_MAX_SIZE)
+		return -EFBIG;
+	data = malloc(len + 1);
+	if (!data)
+		return -ENOMEM;
+	if (len)
+		memcpy(data, bytes, len);
+	data[len] = '\0';
+	r = source_new(name ? name : "<memory>", data, len, ret_source);
+	if (r < 0)
+		free(data);
+	return r;
+}
+
+/* ---- secrets -------------------------------------------------------- */
+
+/*
+ * The spans are kept sorted by start and merged when they overlap or
+ * touch, so that one binary search answers dp_source_is_secret().
+ */
+int
+dp_source_add_secret(struct dp_source *source, struct dp_span span)
+{
+	struct dp_span *spans = source->secrets;
+	size_t n = source->n_secrets, lo, hi, at, next;
+
+	if (span.start >= span.end)
+		return 0;
+
+	/* The common case: callers add spans in source order. */
+	if (n > 0 && spans[n - 1].start <= span.start) {
+		if (span.start <= spans[n - 1].end) {
+			if (span.end > spans[n - 1].end)
+				spans[n - 1].end = span.end;
+			return 0;
+		}
+		at = n;
+	} else {
+		/* First span with start > span.start. */
+		lo = 0;
+		hi = n;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (spans[mid].start <= span.start)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		at = lo;
+	}
+
+	if (n == source->cap_secrets) {
+		size_t cap = n ? n * 2 : 8;
+		struct dp_span *bigger;
+
+		bigger = realloc(spans, cap * sizeof(*spans));
+		if (!bigger)
+			return -ENOMEM;
+		spans = bigger;
+		source->secrets = spans;
+		source->cap_secrets = cap;
+	}
+	memmove(spans + at + 1, spans + at, (n - at) * sizeof(*spans));
+	spans[at] = span;
+	n++;
+
+	/* Merge with the previous span, then swallow following ones. */
+	if (at > 0 && spans[at].start <= spans[at - 1].end) {
+		if (spans[at].end > spans[at - 1].end)
+			spans[at - 1].end = spans[at].end;
+		memmove(spans + at, spans + at + 1,
+			(n - at - 1) * sizeof(*spans));
+		n--;
+		at--;
+	}
+	next = at + 1;
+	while (next < n && spans[next].start <= spans[at].end) {
+		if (spans[next].end > spans[at].end)
+			spans[at].end = spans[next].end;
+		next++;
+	}
+	if (next > at + 1) {
+		memmove(spans + at + 1, spans + next,
+			(n - next) * sizeof(*spans));
+		n -= next - (at + 1);
+	}
+	source->n_secrets = n;
+	return 0;
+}
+
+bool
+dp_source_is_secret(const struct dp_source *source, uint32_t offset)
+{
+	size_t lo = 0, hi = source->n_secrets;
+
+	/* Last span with start <= offset. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (source->secrets[mid].start <= offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && offset < source->secrets[lo - 1].end;
+}
+
+const char *
+dp_encoding_problem_text(enum dp_encoding_problem problem)
+{
+	switch (problem) {
+	case DP_ENC_OK:
+		return "no encoding problem";
+	case DP_ENC_EMPTY:
+		return "file is empty";
+	case DP_ENC_UTF16:
+		return "file starts with a UTF-16 or UTF-32 byte order mark: "
+		       "save it as UTF-8";
+	case DP_ENC_NUL:
+		return "file holds a NUL byte: binary data, not JSON";
+	case DP_ENC_BAD_UTF8:
+		return "invalid UTF-8 byte sequence";
+	}
+	return "unknown encoding problem";
+}
+
+void
+dp_source_free(struct dp_source *source)
+{
+	if (!source)
+		return;
+	free(source->path);
+	free(source->data);
+	free(source->secrets);
+	free(source->line_starts);
+	free(source);
+}

@@ -78,4 +78,18 @@ const char *dp_encoding_problem_text(enum dp_encoding_problem problem);
 
 void dp_source_free(struct dp_source *source);
 
+/*
+ * Checks len bytes for NUL bytes and invalid UTF-8 (overlong forms,
+ * surrogates, code points past U+10FFFF, truncated sequences).  Returns
+ * DP_ENC_OK, or DP_ENC_NUL / DP_ENC_BAD_UTF8 with the offset of the first
+ * bad byte (the start of the bad sequence) in *ret_offset.  The JSON
+ * loader runs it over decoded embedded documents too.
+ */
+enum dp_encoding_problem dp_utf8_check(const char *bytes, size_t len,
+				       size_t *ret_offset);
+
+/* The length (1-4) of the valid UTF-8 sequence that starts at s, of which
+ * avail bytes are readable, or 0 when none starts there. */
+size_t dp_utf8_seq_len(const char *s, size_t avail);
+
 #endif /* DP_INPUT_H */

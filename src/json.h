@@ -65,6 +65,7 @@ struct dp_diag {
 	const char *pointer;  /* JSON Pointer of the place, "" for root */
 };
 
+/* A field left 0 means its default. */
 struct dp_json_limits {
 	unsigned max_depth;     /* containers nested deeper are an error */
 	size_t max_string;      /* longest string value/key in bytes */
@@ -154,5 +155,61 @@ char *dp_json_pointer_join(struct dp_arena *arena, const char *prefix,
 /* The same for an array index. */
 char *dp_json_pointer_index(struct dp_arena *arena, const char *prefix,
 			    size_t index);
+
+struct dp_buf;
+
+/* Appends "/" and the key_len bytes of key, escaped as one JSON Pointer
+ * token, to buf.  0 or -ENOMEM. */
+int dp_json_pointer_append(struct dp_buf *buf, const char *key,
+			   size_t key_len);
+
+/* ---- private to json.c and json_load.c ----------------------------- */
+
+/*
+ * How one JSON-encoded string was decoded for dp_doc_parse_embedded():
+ * decoded byte k came from the escape (or plain byte) at file offset
+ * map[k]; map[len] is the string's closing quote.  Spans of the nodes
+ * parsed from it are map[start], map[end].  Nested embedded strings get
+ * maps composed all the way to the file.
+ */
+struct dp_embed {
+	struct dp_span span;  /* the string token in the file, quotes too */
+	const char *decoded;  /* len bytes + NUL, in the doc's arena */
+	uint32_t len;
+	const uint32_t *map;  /* len + 1 file offsets, in the doc's arena */
+};
+
+/*
+ * Where the raw text of a string token lives: in the file for nodes of
+ * the file itself, in the decoded text of the enclosing embedded string
+ * for embedded nodes.  dp_raw_token_file_offset() turns an index into
+ * text into a file offset.
+ */
+struct dp_raw_token {
+	const char *text;     /* the opening quote */
+	size_t len;           /* bytes, both quotes included */
+	const uint32_t *map;  /* NULL: the file itself */
+	uint32_t base;        /* file offset / map index of text[0] */
+};
+
+/* The raw token of the string node str; 0 or -EINVAL. */
+int dp_json_raw_token(const struct dp_doc *doc, const struct dp_json *str,
+		      struct dp_raw_token *ret_raw);
+
+static inline uint32_t
+dp_raw_token_file_offset(const struct dp_raw_token *raw, size_t index)
+{
+	return raw->map ? raw->map[raw->base + index]
+			: raw->base + (uint32_t) index;
+}
+
+/*
+ * Decodes the character or escape at raw[0] of a string token's inside
+ * (avail bytes readable) exactly as yajl does, including its handling of
+ * unpaired surrogates: writes 1-4 bytes to out, their count to
+ * *ret_out_len, and returns how many raw bytes it used (>= 1).
+ */
+size_t dp_json_unescape_one(const char *raw, size_t avail, char out[4],
+			    size_t *ret_out_len);
 
 #endif /* DP_JSON_H */

@@ -1,2 +1,407 @@
-/* placeholder: being written */
+/*
+ * util.c - the arena (bump allocator over malloc'd chunks), the growable
+ * byte buffer and checked number parsing shared by every module.  Nothing
+ * here knows about JSON, rules or output.
+ */
 #include "config.h"
+
+#include <errno.h>
+#include <stdalign.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* ---- arena ---------------------------------------------------------- */
+
+/*
+ * Chunks are malloc'd, not calloc'd: a small document uses a few hundred
+ * bytes of a 64 KiB chunk, and zeroing what is handed out is cheaper than
+ * zeroing (and touching) the whole chunk up front.
+ */
+#define ARENA_CHUNK_SIZE ((size_t) 64 << 10)
+#define ARENA_ALIGN	 alignof(max_align_t)
+
+struct chunk {
+	struct chunk *next;
+	size_t size; /* usable bytes after the header */
+	size_t used;
+	/* Keeps the payload aligned for any type. */
+	alignas(max_align_t) unsigned char data[];
+};
+
+struct dp_arena {
+	struct chunk *current; /* bump allocations come from here */
+	struct chunk *full;    /* retired and oversized chunks */
+	size_t handed_out;
+};
+
+struct dp_arena *
+dp_arena_new(void)
+{
+	return calloc(1, sizeof(struct dp_arena));
+}
+
+static void
+free_chunks(struct chunk *c)
+{
+	while (c) {
+		struct chunk *next = c->next;
+
+		free(c);
+		c = next;
+	}
+}
+
+void
+dp_arena_free(struct dp_arena *arena)
+{
+	if (!arena)
+		return;
+	free_chunks(arena->current);
+	free_chunks(arena->full);
+	free(arena);
+}
+
+static struct chunk *
+chunk_new(size_t size)
+{
+	struct chunk *c;
+
+	if (size > SIZE_MAX - sizeof(*c))
+		return NULL;
+	c = malloc(sizeof(*c) + size);
+	if (!c)
+		return NULL;
+	c->next = NULL;
+	c->size = size;
+	c->used = 0;
+	return c;
+}
+
+/* size bytes aligned to align (a power of two), not zeroed. */
+static void *
+arena_take(struct dp_arena *arena, size_t size, size_t align)
+{
+	struct chunk *c = arena->current;
+	size_t at;
+
+	if (size == 0)
+		size = 1;
+	if (c) {
+		at = (c->used + align - 1) & ~(align - 1);
+		if (at <= c->size && c->size - at >= size) {
+			c->used = at + size;
+			arena->handed_out += size;
+			return c->data + at;
+		}
+	}
+
+	/* Requests above a quarter chunk get a chunk of their own so that
+	 * they never waste the rest of the current one. */
+	if (size > ARENA_CHUNK_SIZE / 4) {
+		c = chunk_new(size);
+		if (!c)
+			return NULL;
+		c->used = size;
+		c->next = arena->full;
+		arena->full = c;
+		arena->handed_out += size;
+		return c->data;
+	}
+
+	c = chunk_new(ARENA_CHUNK_SIZE);
+	if (!c)
+		return NULL;
+	if (arena->current) {
+		arena->current->next = arena->full;
+		arena->full = arena->current;
+	}
+	arena->current = c;
+	c->used = size;
+	arena->handed_out += size;
+	return c->data;
+}
+
+void *
+dp_arena_alloc(struct dp_arena *arena, size_t size)
+{
+	void *p = arena_take(arena, size, ARENA_ALIGN);
+
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+char *
+dp_arena_strndup(struct dp_arena *arena, const char *s, size_t len)
+{
+	char *copy;
+
+	if (len == SIZE_MAX)
+		return NULL;
+	/* Strings need no alignment: keep them packed. */
+	copy = arena_take(arena, len + 1, 1);
+	if (!copy)
+		return NULL;
+	if (len)
+		memcpy(copy, s, len);
+	copy[len] = '\0';
+	return copy;
+}
+
+char *
+dp_arena_printf(struct dp_arena *arena, const char *fmt, ...)
+{
+	va_list ap;
+	char small[256];
+	char *copy;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	if ((size_t) n < sizeof(small))
+		return dp_arena_strndup(arena, small, (size_t) n);
+
+	copy = arena_take(arena, (size_t) n + 1, 1);
+	if (!copy)
+		return NULL;
+	va_start(ap, fmt);
+	n = vsnprintf(copy, (size_t) n + 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	return copy;
+}
+
+size_t
+dp_arena_used(const struct dp_arena *arena)
+{
+	return arena ? arena->handed_out : 0;
+}
+
+/* ---- growable buffer ------------------------------------------------ */
+
+/* Room for len more bytes plus the terminator. */
+static int
+buf_reserve(struct dp_buf *buf, size_t len)
+{
+	size_t need, cap;
+	char *data;
+
+	if (len > SIZE_MAX - buf->len - 1)
+		return -ENOMEM;
+	need = buf->len + len + 1;
+	if (need <= buf->cap)
+		return 0;
+	cap = buf->cap ? buf->cap : 64;
+	while (cap < need)
+		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+	data = realloc(buf->data, cap);
+	if (!data)
+		return -ENOMEM;
+	buf->data = data;
+	buf->cap = cap;
+	return 0;
+}
+
+int
+dp_buf_append(struct dp_buf *buf, const void *bytes, size_t len)
+{
+	int r = buf_reserve(buf, len);
+
+	if (r < 0)
+		return r;
+	if (len)
+		memcpy(buf->data + buf->len, bytes, len);
+	buf->len += len;
+	buf->data[buf->len] = '\0';
+	return 0;
+}
+
+int
+dp_buf_puts(struct dp_buf *buf, const char *s)
+{
+	return dp_buf_append(buf, s, strlen(s));
+}
+
+int
+dp_buf_putc(struct dp_buf *buf, char c)
+{
+	return dp_buf_append(buf, &c, 1);
+}
+
+int
+dp_buf_vprintf(struct dp_buf *buf, const char *fmt, va_list ap)
+{
+	va_list again;
+	size_t room;
+	int n, r;
+
+	/* Make sure data exists so that the first attempt can write. */
+	r = buf_reserve(buf, 0);
+	if (r < 0)
+		return r;
+	room = buf->cap - buf->len;
+	va_copy(again, ap);
+	n = vsnprintf(buf->data + buf->len, room, fmt, ap);
+	if (n < 0) {
+		buf->data[buf->len] = '\0';
+		r = -EINVAL;
+		goto out;
+	}
+	if ((size_t) n >= room) {
+		r = buf_reserve(buf, (size_t) n);
+		if (r < 0) {
+			buf->data[buf->len] = '\0';
+			goto out;
+		}
+		n = vsnprintf(buf->data + buf->len, (size_t) n + 1, fmt, again);
+		if (n < 0) {
+			buf->data[buf->len] = '\0';
+			r = -EINVAL;
+			goto out;
+		}
+	}
+	buf->len += (size_t) n;
+	r = 0;
+out:
+	va_end(again);
+	return r;
+}
+
+int
+dp_buf_printf(struct dp_buf *buf, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = dp_buf_vprintf(buf, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+void
+dp_buf_reset(struct dp_buf *buf)
+{
+	buf->len = 0;
+	if (buf->data)
+		buf->data[0] = '\0';
+}
+
+char *
+dp_buf_steal(struct dp_buf *buf)
+{
+	char *data = buf->data;
+
+	if (!data)
+		return calloc(1, 1);
+	buf->data = NULL;
+	buf->len = 0;
+	buf->cap = 0;
+	return data;
+}
+
+void
+dp_buf_free(struct dp_buf *buf)
+{
+	if (!buf)
+		return;
+	free(buf->data);
+	buf->data = NULL;
+	buf->len = 0;
+	buf->cap = 0;
+}
+
+/* ---- numbers and strings -------------------------------------------- */
+
+int
+dp_parse_long(const char *s, long min, long max, long *ret)
+{
+	char *end = NULL;
+	long value;
+
+	if (!s)
+		return -EINVAL;
+	/* strtol accepts leading whitespace and a '+'; a config value or
+	 * an option argument with either is a typo, not a number. */
+	if (!(*s == '-' || (*s >= '0' && *s <= '9')))
+		return -EINVAL;
+	errno = 0;
+	value = strtol(s, &end, 10);
+	if (end == s || *end != '\0')
+		return -EINVAL;
+	if (errno == ERANGE || value < min || value > max)
+		return -ERANGE;
+	if (errno != 0)
+		return -EINVAL;
+	*ret = value;
+	return 0;
+}
+
+static inline unsigned char
+ascii_lower(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (unsigned char) (c + ('a' - 'A')) : c;
+}
+
+bool
+dp_ascii_ieq(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t i;
+
+	if (alen != blen)
+		return false;
+	for (i = 0; i < alen; i++) {
+		if (ascii_lower((unsigned char) a[i]) !=
+		    ascii_lower((unsigned char) b[i]))
+			return false;
+	}
+	return true;
+}
+
+char *
+dp_strdup(const char *s)
+{
+	size_t len;
+	char *copy;
+
+	if (!s)
+		return NULL;
+	len = strlen(s);
+	copy = malloc(len + 1);
+	if (!copy)
+		return NULL;
+	memcpy(copy, s, len + 1);
+	return copy;
+}
+
+char *
+dp_asprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	s = malloc((size_t) n + 1);
+	if (!s)
+		return NULL;
+	va_start(ap, fmt);
+	n = vsnprintf(s, (size_t) n + 1, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
