@@ -40,21 +40,28 @@ struct dp_findings {
 };
 
 /* Appends a copy of *finding (takes ownership of its strings on success,
- * leaves them to the caller on failure).  0 or -ENOMEM. */
+ * leaves them to the caller on failure).  On success the string pointers
+ * in *finding are set to NULL, so the caller's copy owns nothing.
+ * 0 or -ENOMEM. */
 int dp_findings_push(struct dp_findings *list, struct dp_finding *finding);
 
 /* Computes line:column of every finding and sorts by file path, line,
- * column, rule ID, message: the one order every format uses.  0 or
- * -ENOMEM. */
+ * column, rule ID, message: the one order every format uses.  Findings
+ * without a file (loc 0:0) come first.  The remaining fields break the
+ * last ties, so the order is total and never depends on the input order.
+ * 0 or -ENOMEM. */
 int dp_findings_sort(struct dp_findings *list);
 
-/* Removes the finding at index i (frees its strings). */
+/* Removes the finding at index i (frees its strings); keeps the order of
+ * the others.  An index past the end is a no-op. */
 void dp_findings_remove(struct dp_findings *list, size_t i);
 
-/* Frees every finding's strings and the array; the list is empty after. */
+/* Frees every finding's strings and the array; the list is empty after.
+ * NULL is a no-op. */
 void dp_findings_free(struct dp_findings *list);
 
-/* The path to print for a finding's file ("<stdin>", or as given). */
+/* The path to print for a finding's file: as given ("<stdin>" for
+ * standard input), or "<command line>" when the finding has no source. */
 const char *dp_finding_path(const struct dp_finding *finding);
 
 #endif /* DP_FINDING_H */
