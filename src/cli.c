@@ -1,2 +1,286 @@
-/* placeholder: being written */
+/*
+ * cli.c - parses the command line into struct dp_cli and writes --help.
+ * It checks the words, not the world: whether a path exists or a rule
+ * matches a --disable pattern is main.c's business.
+ */
 #include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "report.h"
+#include "util.h"
+
+enum {
+	OPT_FAIL_ON = 256,
+	OPT_ENABLE,
+	OPT_DISABLE,
+	OPT_SEVERITY,
+	OPT_CREATOR_UID,
+	OPT_COLOR,
+	OPT_RULES_DIR,
+	OPT_LANG,
+	OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+	{"format", required_argument, NULL, 'f'},
+	{"fail-on", required_argument, NULL, OPT_FAIL_ON},
+	{"enable", required_argument, NULL, OPT_ENABLE},
+	{"disable", required_argument, NULL, OPT_DISABLE},
+	{"severity", required_argument, NULL, OPT_SEVERITY},
+	{"creator-uid", required_argument, NULL, OPT_CREATOR_UID},
+	{"color", required_argument, NULL, OPT_COLOR},
+	{"rules-dir", required_argument, NULL, OPT_RULES_DIR},
+	{"lang", required_argument, NULL, OPT_LANG},
+	{"quiet", no_argument, NULL, 'q'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, OPT_VERSION},
+	{NULL, 0, NULL, 0},
+};
+
+const char *const *
+dp_cli_long_options(void)
+{
+	static const char *names[DP_ARRAY_SIZE(long_options)];
+
+	for (size_t i = 0; long_options[i].name; i++)
+		names[i] = long_options[i].name;
+	return names;
+}
+
+void
+dp_cli_usage(FILE *out)
+{
+	fputs("usage: dts-preflight [check] [OPTIONS] PATH...\n"
+	      "       dts-preflight rules [--format text|json]\n"
+	      "       dts-preflight --version | --help\n"
+	      "\n"
+	      "Checks exported Alibaba Cloud RAM roles, trust policies and DTS task\n"
+	      "configurations for the mistakes that make a cross-account DTS task fail.\n"
+	      "PATH is a JSON file, a directory (searched for *.json) or - for stdin.\n"
+	      "\n"
+	      "options:\n"
+	      "  -f, --format FORMAT      text (default), gcc or json\n"
+	      "      --fail-on LEVEL      error, warning (default), info or none: the\n"
+	      "                           lowest severity that makes the exit status 1\n"
+	      "      --enable RULE        turn a rule on (ID, slug or glob like DP3*)\n"
+	      "      --disable RULE       turn a rule off (ID, slug or glob)\n"
+	      "      --severity RULE=LEVEL  report RULE at LEVEL (error, warning, info)\n"
+	      "      --creator-uid UID    the account that creates the DTS task; enables\n"
+	      "                           the rules that need it\n"
+	      "      --color WHEN         auto (default), always or never; NO_COLOR is honoured\n"
+	      "      --rules-dir DIR      load more rule files from DIR (same format as rules/)\n"
+	      "      --lang LANG          en or zh (default: from LANG)\n"
+	      "  -q, --quiet              print findings only, no notes or summary\n"
+	      "  -h, --help               show this help\n"
+	      "      --version            show the version\n"
+	      "\n"
+	      "exit status: 0 no finding at or above --fail-on, 1 findings,\n"
+	      "2 usage error, unreadable path or bad rule file.\n",
+	      out);
+}
+
+static int usage_error(char **reterr_msg, const char *fmt, const char *arg)
+	DP_PRINTF(2, 0);
+
+/* fmt has exactly one %s, for arg. */
+static int
+usage_error(char **reterr_msg, const char *fmt, const char *arg)
+{
+	struct dp_buf buf = {0};
+	const char *at = strstr(fmt, "%s");
+
+	if (dp_buf_append(&buf, fmt, at ? (size_t)(at - fmt) : strlen(fmt)) < 0 ||
+	    (at && (dp_buf_puts(&buf, arg) < 0 || dp_buf_puts(&buf, at + 2) < 0))) {
+		dp_buf_free(&buf);
+		return -ENOMEM;
+	}
+	*reterr_msg = dp_buf_steal(&buf);
+	return *reterr_msg ? -EINVAL : -ENOMEM;
+}
+
+static int
+push_switch(struct dp_cli *cli, const char *pattern, bool enable)
+{
+	struct dp_rule_switch *s = realloc(cli->switches,
+					   (cli->n_switches + 1) * sizeof(*s));
+
+	if (!s)
+		return -ENOMEM;
+	cli->switches = s;
+	s[cli->n_switches++] = (struct dp_rule_switch){pattern, enable};
+	return 0;
+}
+
+static int
+push_override(struct dp_cli *cli, const char *arg, char **reterr_msg)
+{
+	const char *eq = strchr(arg, '=');
+	struct dp_severity_override *o;
+	enum dp_severity sev;
+	char *pattern;
+
+	if (!eq || eq == arg || dp_severity_parse(eq + 1, &sev) < 0 ||
+	    sev == DP_SEV_NONE)
+		return usage_error(reterr_msg, "--severity takes RULE=LEVEL with "
+				   "LEVEL error, warning or info, not '%s'", arg);
+	pattern = strndup(arg, (size_t)(eq - arg));
+	o = realloc(cli->overrides, (cli->n_overrides + 1) * sizeof(*o));
+	if (!pattern || !o) {
+		free(pattern);
+		if (o)
+			cli->overrides = o;
+		return -ENOMEM;
+	}
+	cli->overrides = o;
+	o[cli->n_overrides++] = (struct dp_severity_override){pattern, sev};
+	return 0;
+}
+
+static int
+push_rules_dir(struct dp_cli *cli, const char *dir)
+{
+	const char **d = realloc(cli->rules_dirs,
+				 (cli->n_rules_dirs + 1) * sizeof(*d));
+
+	if (!d)
+		return -ENOMEM;
+	cli->rules_dirs = d;
+	d[cli->n_rules_dirs++] = dir;
+	return 0;
+}
+
+static int
+parse_format(const char *arg, const char **ret, char **reterr_msg)
+{
+	const char *const *formats = dp_report_formats();
+
+	for (size_t i = 0; formats[i]; i++)
+		if (strcmp(arg, formats[i]) == 0) {
+			*ret = formats[i];
+			return 0;
+		}
+	return usage_error(reterr_msg, "unknown format '%s' (known: text, gcc, json)",
+			   arg);
+}
+
+static int
+parse_option(struct dp_cli *cli, int opt, const char *arg, char **reterr_msg)
+{
+	switch (opt) {
+	case 'f':
+		return parse_format(arg, &cli->format, reterr_msg);
+	case OPT_FAIL_ON:
+		if (dp_severity_parse(arg, &cli->fail_on) < 0)
+			return usage_error(reterr_msg, "--fail-on takes error, "
+					   "warning, info or none, not '%s'", arg);
+		return 0;
+	case OPT_ENABLE:
+	case OPT_DISABLE:
+		return push_switch(cli, arg, opt == OPT_ENABLE);
+	case OPT_SEVERITY:
+		return push_override(cli, arg, reterr_msg);
+	case OPT_CREATOR_UID:
+		cli->creator_uid = arg;
+		return 0;
+	case OPT_COLOR:
+		if (strcmp(arg, "auto") == 0)
+			cli->color = DP_COLOR_AUTO;
+		else if (strcmp(arg, "always") == 0)
+			cli->color = DP_COLOR_ALWAYS;
+		else if (strcmp(arg, "never") == 0)
+			cli->color = DP_COLOR_NEVER;
+		else
+			return usage_error(reterr_msg, "--color takes auto, always "
+					   "or never, not '%s'", arg);
+		return 0;
+	case OPT_RULES_DIR:
+		return push_rules_dir(cli, arg);
+	case OPT_LANG:
+		if (strcmp(arg, "en") == 0)
+			cli->lang = DP_LANG_EN;
+		else if (strcmp(arg, "zh") == 0)
+			cli->lang = DP_LANG_ZH;
+		else
+			return usage_error(reterr_msg, "--lang takes en or zh, not '%s'",
+					   arg);
+		return 0;
+	case 'q':
+		cli->quiet = true;
+		return 0;
+	case 'h':
+		cli->command = DP_CMD_HELP;
+		return 0;
+	case OPT_VERSION:
+		cli->command = DP_CMD_VERSION;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* The subcommand word, if argv[1] is one. */
+static int
+take_command(int argc, char **argv, struct dp_cli *cli)
+{
+	if (argc < 2)
+		return 0;
+	if (strcmp(argv[1], "check") == 0) {
+		cli->command = DP_CMD_CHECK;
+		return 1;
+	}
+	if (strcmp(argv[1], "rules") == 0) {
+		cli->command = DP_CMD_RULES;
+		return 1;
+	}
+	return 0;
+}
+
+int
+dp_cli_parse(int argc, char **argv, const char *lang_env, struct dp_cli *ret_cli,
+	     char **reterr_msg)
+{
+	struct dp_cli cli = {.fail_on = DP_SEV_WARNING};
+	int skip, opt, r = 0;
+
+	*reterr_msg = NULL;
+	if (lang_env && strncmp(lang_env, "zh", 2) == 0)
+		cli.lang = DP_LANG_ZH;
+	skip = take_command(argc, argv, &cli);
+	optind = 1 + skip;
+	opterr = 0;
+	while (r == 0 && (opt = getopt_long(argc, argv, ":f:qh", long_options,
+					    NULL)) != -1) {
+		if (opt == '?')
+			r = usage_error(reterr_msg, "unknown option '%s' "
+					"(see --help)", argv[optind - 1]);
+		else if (opt == ':')
+			r = usage_error(reterr_msg, "option '%s' needs a value",
+					argv[optind - 1]);
+		else
+			r = parse_option(&cli, opt, optarg, reterr_msg);
+	}
+	if (r < 0) {
+		dp_cli_done(&cli);
+		return r;
+	}
+	cli.paths = argv + optind;
+	cli.n_paths = (size_t)(argc - optind);
+	*ret_cli = cli;
+	return 0;
+}
+
+void
+dp_cli_done(struct dp_cli *cli)
+{
+	for (size_t i = 0; i < cli->n_overrides; i++)
+		free((char *)cli->overrides[i].pattern);
+	free(cli->overrides);
+	free(cli->switches);
+	free(cli->rules_dirs);
+	memset(cli, 0, sizeof(*cli));
+}

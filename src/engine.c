@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -441,6 +442,34 @@ put_value(struct dp_buf *out, const struct dp_value *v)
 	return dp_buf_append(out, v->str, v->len) < 0 ? -ENOMEM : 1;
 }
 
+/* "{?endpoint}" and friends expand to nothing where the context has that
+ * part and fail elsewhere: they pick the alternative of a message or fix
+ * that fits where the value was found. */
+static int
+guard(const struct dp_ctx *ctx, const char *name, size_t len)
+{
+	static const struct {
+		const char *name;
+		size_t offset;
+	} parts[] = {
+		{"endpoint", offsetof(struct dp_ctx, endpoint)},
+		{"task", offsetof(struct dp_ctx, task)},
+		{"role", offsetof(struct dp_ctx, role)},
+		{"trust", offsetof(struct dp_ctx, trust)},
+		{"statement", offsetof(struct dp_ctx, statement)},
+		{"principal", offsetof(struct dp_ctx, principal)},
+		{"string", offsetof(struct dp_ctx, string)},
+		{"attachment", offsetof(struct dp_ctx, attachment)},
+	};
+
+	for (size_t i = 0; i < DP_ARRAY_SIZE(parts); i++)
+		if (strlen(parts[i].name) == len &&
+		    memcmp(parts[i].name, name, len) == 0)
+			return *(const void *const *)((const char *)ctx +
+						      parts[i].offset) != NULL;
+	return 0;
+}
+
 /* Writes variable name (with an optional "|digits" filter) to out: 1 when
  * it resolved, 0 when it is not known here, -ENOMEM. */
 static int
@@ -451,6 +480,8 @@ put_var(const struct tmpl *t, const char *name, size_t len, struct dp_buf *out)
 	size_t nlen = bar ? (size_t)(bar - name) : len;
 
 #define IS(s) (nlen == sizeof(s) - 1 && memcmp(name, s, nlen) == 0)
+	if (nlen > 1 && name[0] == '?')
+		return guard(ctx, name + 1, nlen - 1);
 	if (bar) {
 		if (!IS("value") || len - nlen - 1 != 6 ||
 		    memcmp(bar + 1, "digits", 6) != 0 || !dp_value_given(t->value))
@@ -477,6 +508,8 @@ put_var(const struct tmpl *t, const char *name, size_t len, struct dp_buf *out)
 		return ctx->role ? put_value(out, &ctx->role->name) : 0;
 	if (IS("role_owner"))
 		return ctx->role ? put_value(out, &ctx->role->owner_uid) : 0;
+	if (IS("role_name"))
+		return ctx->endpoint ? put_value(out, &ctx->endpoint->role_name) : 0;
 	if (IS("owner_uid"))
 		return ctx->endpoint ? put_value(out, &ctx->endpoint->owner_uid) : 0;
 	if (IS("creator_uid"))
@@ -627,11 +660,10 @@ emit(struct eval *ev, const struct dp_ctx *ctx, const struct dp_value *value,
 	int err = 0;
 	int r;
 
-	f.message = first_text(&t, &ev->rule->message, 1, &err);
+	f.message = first_text(&t, c->messages, c->n_messages, &err);
 	if (!f.message && err == 0)
 		f.message = dp_strdup(dp_text_get(&ev->rule->summary, t.lang));
-	if (ev->rule->why.s[DP_LANG_EN])
-		f.why = first_text(&t, &ev->rule->why, 1, &err);
+	f.why = first_text(&t, c->whys, c->n_whys, &err);
 	f.fix = first_text(&t, c->fixes, c->n_fixes, &err);
 	f.replacement = first_string(&t, c->replacements, c->n_replacements, &err);
 	if (value && dp_value_given(value))
@@ -664,8 +696,10 @@ where_holds(const struct eval *ev, const struct dp_ctx *ctx)
 	const struct dp_check *c = ev->check;
 	const char *needs = ev->rule->needs;
 
-	if (c->role_kinds &&
-	    (!ctx->role || !(c->role_kinds & DP_ROLE_MASK(ctx->role->kind))))
+	/* A role condition filters contexts that have a role; an endpoint
+	 * selected beside role fields passes it. */
+	if (c->role_kinds && ctx->role &&
+	    !(c->role_kinds & DP_ROLE_MASK(ctx->role->kind)))
 		return false;
 	if (c->cross_account && !(ctx->endpoint && ctx->endpoint->cross_account))
 		return false;

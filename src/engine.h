@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "check.h"
+#include "rule_check.h"
 #include "finding.h"
 #include "json.h"
 #include "model.h"

@@ -8,11 +8,12 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "check.h"
+#include "rule_check.h"
 #include "json.h"
 #include "regex.h"
 #include "rules.h"
@@ -539,29 +540,58 @@ read_select(struct loader *ld, const struct dp_json *rule, struct dp_check *c)
 	return 0;
 }
 
-/* "fix" and "replacement": one or a list, the first that resolves wins. */
+/* A text or a list of texts: the engine uses the first whose variables
+ * all resolve (a fix that names the creator UID only when it is known). */
 static int
-read_fixes(struct loader *ld, const struct dp_json *rule, struct dp_rule *out,
-	   struct dp_check *c)
+read_text_list(struct loader *ld, const struct dp_json *node,
+	       const struct dp_text **ret, size_t *ret_n)
 {
+	size_t n = node->kind == DP_JSON_ARRAY ? node->n : 1;
+	struct dp_text *texts;
+	int r;
+
+	if (n == 0)
+		return fail(ld, node->span, "an empty list of texts");
+	texts = dp_arena_alloc(ld->set->arena, n * sizeof(*texts));
+	if (!texts)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		r = read_text(ld, node->kind == DP_JSON_ARRAY ? node->u.items[i]
+							      : node,
+			      &texts[i]);
+		if (r < 0)
+			return r;
+	}
+	*ret = texts;
+	*ret_n = n;
+	return 0;
+}
+
+/* "message", "why", "fix" and "replacement". */
+static int
+read_templates(struct loader *ld, const struct dp_json *rule,
+	       struct dp_rule *out, struct dp_check *c)
+{
+	const struct dp_json *msg = dp_json_get(rule, "message");
+	const struct dp_json *why = dp_json_get(rule, "why");
 	const struct dp_json *fix = dp_json_get(rule, "fix");
 	const struct dp_json *repl = dp_json_get(rule, "replacement");
 	size_t n;
 	int r;
 
+	if (!msg)
+		return fail(ld, rule->span, "rule %s lacks \"message\"", out->id);
+	if ((r = read_text_list(ld, msg, &c->messages, &c->n_messages)) < 0)
+		return r;
+	out->message = c->messages[0];
+	if (why) {
+		if ((r = read_text_list(ld, why, &c->whys, &c->n_whys)) < 0)
+			return r;
+		out->why = c->whys[0];
+	}
 	if (fix) {
-		n = fix->kind == DP_JSON_ARRAY ? fix->n : 1;
-		c->fixes = dp_arena_alloc(ld->set->arena, n * sizeof(*c->fixes));
-		if (!c->fixes)
-			return -ENOMEM;
-		for (size_t i = 0; i < n; i++) {
-			r = read_text(ld, fix->kind == DP_JSON_ARRAY ? fix->u.items[i]
-								     : fix,
-				      (struct dp_text *)&c->fixes[i]);
-			if (r < 0)
-				return r;
-		}
-		c->n_fixes = n;
+		if ((r = read_text_list(ld, fix, &c->fixes, &c->n_fixes)) < 0)
+			return r;
 		out->fix = c->fixes[0];
 	}
 	if (repl) {
@@ -696,8 +726,6 @@ read_texts(struct loader *ld, const struct dp_json *node, struct dp_rule *rule)
 	} texts[] = {
 		{"summary", offsetof(struct dp_rule, summary), true},
 		{"description", offsetof(struct dp_rule, description), false},
-		{"message", offsetof(struct dp_rule, message), true},
-		{"why", offsetof(struct dp_rule, why), false},
 	};
 	const struct dp_json *ex;
 	int r;
@@ -748,7 +776,7 @@ read_rule(struct loader *ld, const struct dp_json *node, struct dp_rule **ret)
 	    (r = read_texts(ld, node, rule)) < 0 ||
 	    (r = read_check(ld, node, c)) < 0 ||
 	    (r = read_select(ld, node, c)) < 0 ||
-	    (r = read_fixes(ld, node, rule, c)) < 0 ||
+	    (r = read_templates(ld, node, rule, c)) < 0 ||
 	    (r = read_yields(ld, node, rule)) < 0)
 		return r;
 	where = dp_json_get(node, "where");
@@ -866,8 +894,9 @@ commit_regexes(struct loader *ld)
 	if (!all)
 		return -ENOMEM;
 	set->regexes = all;
-	memcpy(all + set->n_regexes, ld->regexes.items,
-	       ld->regexes.n * sizeof(*all));
+	if (ld->regexes.n)
+		memcpy(all + set->n_regexes, ld->regexes.items,
+		       ld->regexes.n * sizeof(*all));
 	set->n_regexes += ld->regexes.n;
 	ld->regexes.n = 0;
 	return 0;

@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 
 #include "adapters/adapters.h"
-#include "check.h"
+#include "rule_check.h"
 #include "engine.h"
 #include "run.h"
 #include "util.h"

@@ -1,13 +1,13 @@
 /*
- * check.h - private contract between rules.c (which compiles a rule's
+ * rule_check.h - private contract between rules.c (which compiles a rule's
  * "select", "where" and "check" from its JSON) and engine.c (which
  * evaluates them over the model).  Not part of the library's interface.
  *
  * Ownership: a dp_check lives in its ruleset's arena; its regexes are
  * owned by the ruleset (freed in dp_ruleset_free()).
  */
-#ifndef DP_CHECK_H
-#define DP_CHECK_H
+#ifndef DP_RULE_CHECK_H
+#define DP_RULE_CHECK_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -112,10 +112,14 @@ struct dp_check {
 	bool cross_account;               /* endpoint must be cross-account */
 
 	/* templates, first resolvable wins */
+	const struct dp_text *messages;
+	size_t n_messages;
+	const struct dp_text *whys;
+	size_t n_whys;
 	const struct dp_text *fixes;
 	size_t n_fixes;
 	const char **replacements;
 	size_t n_replacements;
 };
 
-#endif /* DP_CHECK_H */
+#endif /* DP_RULE_CHECK_H */
