@@ -233,7 +233,11 @@ cmd_check(struct app *app, const struct dp_cli *cli,
 	report.quiet = cli->quiet;
 	report.tool_version = DP_VERSION;
 	r = dp_report_write(cli->format ? cli->format : "text", app->out, &report);
-	if (r < 0 || flush_out(app) != 0)
+	if (r < 0) {
+		error_msg(app, "cannot write the report: %s", strerror(-r));
+		goto out;
+	}
+	if (flush_out(app) != 0)
 		goto out;
 	status = app->had_error ? DP_EXIT_ERROR
 		 : fails(dp_run_findings(run), cli->fail_on) ? DP_EXIT_FINDINGS

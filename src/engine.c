@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -407,31 +408,56 @@ put_digits(struct dp_buf *out, const char *s, size_t len)
 	return 0;
 }
 
-/* The label of a field in rules/tables/fields.json, expanded itself. */
-static int
-put_label(const struct tmpl *t, struct dp_buf *out)
+/* A word from rules/tables/fields.json in the run's language. */
+static const char *
+table_word(const struct tmpl *t, const char *key)
 {
 	const struct dp_table *table = dp_ruleset_table(t->rules, "fields");
 	const struct dp_json *entry, *text;
 
+	entry = table ? dp_json_get(table->doc->root, key) : NULL;
+	if (!entry)
+		return NULL;
+	if (entry->kind == DP_JSON_STRING)
+		return entry->u.str;
+	text = dp_json_get(entry, t->lang == DP_LANG_ZH ? "zh" : "en");
+	if (!text)
+		text = dp_json_get(entry, "en");
+	return text && text->kind == DP_JSON_STRING ? text->u.str : NULL;
+}
+
+/* "source"/"destination", translated ("which.source" in the table). */
+static int
+put_which(const struct tmpl *t, const char *which, struct dp_buf *out)
+{
+	char key[32];
+	const char *word;
+
+	snprintf(key, sizeof(key), "which.%s", which);
+	word = table_word(t, key);
+	return dp_buf_puts(out, word ? word : which) < 0 ? -ENOMEM : 1;
+}
+
+/* The label of a field in rules/tables/fields.json, expanded itself. */
+static int
+put_label(const struct tmpl *t, struct dp_buf *out)
+{
+	const char *label;
+	int r;
+
 	if (!t->field)
 		return 0;
-	entry = table ? dp_json_get(table->doc->root, t->field->name) : NULL;
-	if (!entry)
+	label = table_word(t, t->field->name);
+	if (!label)
 		return dp_buf_puts(out, t->field->name) < 0 ? -ENOMEM : 1;
-	text = entry;
-	if (entry->kind == DP_JSON_OBJECT) {
-		text = dp_json_get(entry, t->lang == DP_LANG_ZH ? "zh" : "en");
-		if (!text)
-			text = dp_json_get(entry, "en");
-	}
-	if (!text || text->kind != DP_JSON_STRING || t->depth > 2)
+	if (t->depth > 2)
 		return 0;
-	return expand_into(&(struct tmpl){.ctx = t->ctx, .rule = t->rule,
-					 .value = t->value, .field = NULL,
-					 .rules = t->rules, .lang = t->lang,
-					 .depth = t->depth + 1},
-			   text->u.str, out);
+	r = expand_into(&(struct tmpl){.ctx = t->ctx, .rule = t->rule,
+				      .value = t->value, .field = NULL,
+				      .rules = t->rules, .lang = t->lang,
+				      .depth = t->depth + 1},
+			label, out);
+	return r < 0 ? r : r == 0; /* expand_into: 0 resolved, 1 not */
 }
 
 static int
@@ -502,8 +528,7 @@ put_var(const struct tmpl *t, const char *name, size_t len, struct dp_buf *out)
 	if (IS("field"))
 		return put_label(t, out);
 	if (IS("which"))
-		return ctx->endpoint ? (dp_buf_puts(out, ctx->endpoint->which) < 0
-						? -ENOMEM : 1) : 0;
+		return ctx->endpoint ? put_which(t, ctx->endpoint->which, out) : 0;
 	if (IS("role"))
 		return ctx->role ? put_value(out, &ctx->role->name) : 0;
 	if (IS("role_owner"))

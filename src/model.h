@@ -129,6 +129,7 @@ struct dp_task {
 	struct dp_origin origin;
 	const char *shape;
 	struct dp_value job_id;
+	struct dp_value job_name;         /* DtsJobName, for the summary */
 	struct dp_value job_type;
 	struct dp_value direction;        /* SynchronizationDirection */
 	struct dp_value sync_architecture;/* oneway / bidirectional */

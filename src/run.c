@@ -447,11 +447,15 @@ summarise_setup(struct dp_run *run)
 	if (!setup->n_tasks && !setup->n_roles)
 		return 0;
 	r = dp_buf_puts(&b, "1 setup");
-	for (size_t i = 0; i < setup->n_tasks && r == 0; i++)
-		r = dp_value_given(&setup->tasks[i]->job_id)
-			    ? dp_buf_printf(&b, "%s task %s", i ? "," : ":",
-					    setup->tasks[i]->job_id.str)
+	for (size_t i = 0; i < setup->n_tasks && r == 0; i++) {
+		const struct dp_task *task = setup->tasks[i];
+		const struct dp_value *id = dp_value_given(&task->job_id)
+						    ? &task->job_id : &task->job_name;
+
+		r = dp_value_given(id)
+			    ? dp_buf_printf(&b, "%s task %s", i ? "," : ":", id->str)
 			    : dp_buf_printf(&b, "%s a task", i ? "," : ":");
+	}
 	for (size_t i = 0; i < setup->n_roles && r == 0; i++) {
 		const struct dp_role *role = setup->roles[i];
 

@@ -86,6 +86,9 @@ load(struct dp_adapt_ctx *ctx, const struct dp_json *root, const char *pointer)
 	task->origin.pointer = pointer;
 	r = dp_adapt_member(ctx, root, pointer, "DtsJobId", &task->job_id);
 	if (r == 0)
+		r = dp_adapt_member(ctx, root, pointer, "DtsJobName",
+				    &task->job_name);
+	if (r == 0)
 		r = dp_adapt_member(ctx, root, pointer, "JobType", &task->job_type);
 	if (r == 0)
 		r = dp_adapt_member(ctx, root, pointer, "SynchronizationDirection",
