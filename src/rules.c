@@ -684,20 +684,24 @@ read_identity(struct loader *ld, const struct dp_json *node, struct dp_rule *rul
 	const char *sev = NULL;
 	int r;
 
-	if ((r = get_string(ld, node, "id", true, &rule->id)) < 0 ||
-	    (r = get_string(ld, node, "slug", true, &rule->slug)) < 0 ||
-	    (r = get_string(ld, node, "severity", true, &sev)) < 0 ||
+	/* Each value is checked as soon as it is read, so the error names
+	 * the first thing wrong in the order a reader meets it. */
+	if ((r = get_string(ld, node, "id", true, &rule->id)) < 0)
+		return r;
+	if (!valid_id(rule->id))
+		return fail(ld, dp_json_get(node, "id")->span,
+			    "a rule ID is DP and three digits, not \"%s\"", rule->id);
+	if ((r = get_string(ld, node, "slug", true, &rule->slug)) < 0)
+		return r;
+	if (!valid_slug(rule->slug))
+		return fail(ld, dp_json_get(node, "slug")->span,
+			    "a slug is lowercase letters, digits and hyphens");
+	if ((r = get_string(ld, node, "severity", true, &sev)) < 0 ||
 	    (r = get_string(ld, node, "doc", false, &rule->doc)) < 0 ||
 	    (r = get_string(ld, node, "console_error", false,
 			    &rule->console_error)) < 0 ||
 	    (r = get_string(ld, node, "needs", false, &rule->needs)) < 0)
 		return r;
-	if (!valid_id(rule->id))
-		return fail(ld, dp_json_get(node, "id")->span,
-			    "a rule ID is DP and three digits, not \"%s\"", rule->id);
-	if (!valid_slug(rule->slug))
-		return fail(ld, dp_json_get(node, "slug")->span,
-			    "a slug is lowercase letters, digits and hyphens");
 	if (dp_severity_parse(sev, &rule->severity) < 0 ||
 	    rule->severity == DP_SEV_NONE)
 		return fail(ld, dp_json_get(node, "severity")->span,
@@ -774,9 +778,9 @@ read_rule(struct loader *ld, const struct dp_json *node, struct dp_rule **ret)
 	if ((r = check_keys(ld, node)) < 0 ||
 	    (r = read_identity(ld, node, rule)) < 0 ||
 	    (r = read_texts(ld, node, rule)) < 0 ||
+	    (r = read_templates(ld, node, rule, c)) < 0 ||
 	    (r = read_check(ld, node, c)) < 0 ||
 	    (r = read_select(ld, node, c)) < 0 ||
-	    (r = read_templates(ld, node, rule, c)) < 0 ||
 	    (r = read_yields(ld, node, rule)) < 0)
 		return r;
 	where = dp_json_get(node, "where");
