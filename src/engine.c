@@ -731,10 +731,12 @@ where_holds(const struct eval *ev, const struct dp_ctx *ctx)
 	if (needs && strcmp(needs, "attachments") == 0 &&
 	    !(ctx->role && ctx->role->has_attachments))
 		return false;
-	for (size_t i = 0; i < c->n_given; i++)
-		if (!dp_value_given(c->given[i]->get(ctx, 0) ?
-				    c->given[i]->get(ctx, 0) : &(struct dp_value){0}))
+	for (size_t i = 0; i < c->n_given; i++) {
+		const struct dp_value *v = c->given[i]->get(ctx, 0);
+
+		if (!v || !dp_value_given(v))
 			return false;
+	}
 	for (size_t i = 0; i < c->n_missing; i++)
 		if (!value_empty(c->missing[i]->get(ctx, 0)))
 			return false;
