@@ -81,6 +81,48 @@ dp_finding_path(const struct dp_finding *finding)
 	return finding->origin.source->path;
 }
 
+/* FNV-1a, 64 bits: tiny, stable across platforms and releases, and
+ * spread well enough for the few thousand findings of a repository. */
+#define FNV64_OFFSET 0xcbf29ce484222325ULL
+#define FNV64_PRIME  0x100000001b3ULL
+
+/* Hashes s and its terminating NUL, so that ("ab", "c") and ("a", "bc")
+ * differ. */
+static uint64_t
+fnv_str(uint64_t h, const char *s)
+{
+	const unsigned char *p = (const unsigned char *) (s ? s : "");
+
+	do {
+		h ^= *p;
+		h *= FNV64_PRIME;
+	} while (*p++);
+	return h;
+}
+
+void
+dp_finding_fingerprint(const struct dp_finding *finding,
+		       char ret_hex[DP_FINGERPRINT_LEN + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *path = finding->origin.source ? finding->origin.source->path
+						  : "";
+	uint64_t h = FNV64_OFFSET;
+
+	while (path[0] == '.' && path[1] == '/')
+		path += 2 + strspn(path + 2, "/");
+	h = fnv_str(h, "dts-preflight/1");
+	h = fnv_str(h, finding->rule ? finding->rule->id : "");
+	h = fnv_str(h, path);
+	h = fnv_str(h, finding->origin.pointer);
+	h = fnv_str(h, finding->value);
+	for (int i = DP_FINGERPRINT_LEN - 1; i >= 0; i--) {
+		ret_hex[i] = hex[h & 0xf];
+		h >>= 4;
+	}
+	ret_hex[DP_FINGERPRINT_LEN] = '\0';
+}
+
 /* NULL sorts before every string, so optional texts order totally. */
 static int
 cmp_str(const char *a, const char *b)

@@ -64,4 +64,19 @@ void dp_findings_free(struct dp_findings *list);
  * standard input), or "<command line>" when the finding has no source. */
 const char *dp_finding_path(const struct dp_finding *finding);
 
+/* Hex digits of a fingerprint, without the NUL. */
+#define DP_FINGERPRINT_LEN 16
+
+/*
+ * A fingerprint that survives reformatting: a 64-bit FNV-1a hash of the
+ * rule ID, the file path (as given, leading "./" removed), the JSON
+ * Pointer and the offending value - never of a line or column.  The
+ * SARIF partialFingerprints and the baseline both use it, so the same
+ * finding has the same key everywhere.  Writes DP_FINGERPRINT_LEN
+ * lowercase hex digits and a NUL to ret_hex.  Version 1 of the scheme:
+ * changing what goes in is a new version.
+ */
+void dp_finding_fingerprint(const struct dp_finding *finding,
+			    char ret_hex[DP_FINGERPRINT_LEN + 1]);
+
 #endif /* DP_FINDING_H */
