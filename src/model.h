@@ -138,10 +138,14 @@ struct dp_task {
 	struct dp_endpoint destination;
 };
 
-/* An attachment list that no role could be found for (reported, info). */
+/* An attachment list before association (associate.c), and afterwards
+ * one that no role could be found for (reported, info). */
 struct dp_attachment_list {
 	struct dp_origin origin;
 	const char *role_hint;     /* from the file name, may be NULL */
+	bool hint_is_role_name;    /* role_hint was written in the document
+				      (Terraform role_name, ROS RoleName),
+				      not taken from a file name */
 	struct dp_attachment *attachments;
 	size_t n_attachments;
 };

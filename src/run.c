@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 
 #include "adapters/adapters.h"
+#include "associate.h"
+#include "classify.h"
 #include "rule_check.h"
 #include "engine.h"
 #include "run.h"
@@ -388,14 +390,33 @@ dp_run_add_path(struct dp_run *run, const char *path, bool explicit,
 
 /* ---- finishing ------------------------------------------------------ */
 
+/* --creator-uid (or the config) wins over a GetCallerIdentity export;
+ * when they disagree the report says so. */
 static int
 set_creator(struct dp_run *run)
 {
 	struct dp_value *creator = &run->setup->creator_uid;
 	const char *uid = run->options.creator_uid;
+	int r;
 
-	if (!uid || dp_value_given(creator))
+	if (!uid)
 		return 0;
+	if (dp_value_given(creator) && creator->len == strlen(uid) &&
+	    memcmp(creator->str, uid, creator->len) == 0)
+		return 0; /* the same account: keep where the export says it */
+	if (dp_value_given(creator)) {
+		char *text = dp_arena_printf(
+			run->setup->arena,
+			"--creator-uid %s is used; the GetCallerIdentity export "
+			"names account %s", uid, creator->str);
+
+		if (!text)
+			return -ENOMEM;
+		r = dp_setup_add_note(run->setup, &creator->origin, text);
+		if (r < 0)
+			return r;
+	}
+	memset(creator, 0, sizeof(*creator));
 	creator->state = DP_VALUE_PRESENT;
 	creator->str = dp_arena_strndup(run->setup->arena, uid, strlen(uid));
 	creator->len = (uint32_t)strlen(uid);
@@ -493,7 +514,9 @@ dp_run_finish(struct dp_run *run, char **reterr_msg)
 	bool *defaults = NULL;
 	int r, engine_r;
 
-	if ((r = set_creator(run)) < 0)
+	if ((r = set_creator(run)) < 0 || (r = dp_associate(run->setup)) < 0 ||
+	    (r = dp_classify_endpoints(run->setup,
+				       dp_ruleset_table(run->rules, "engines"))) < 0)
 		return r;
 	dp_setup_classify(run->setup);
 	if (!in.enabled) {

@@ -13,6 +13,9 @@
 
 const struct dp_adapter *const dp_adapters[] = {
 	&dp_adapter_ram_role,
+	&dp_adapter_ram_list_roles,
+	&dp_adapter_ram_list_policies,
+	&dp_adapter_sts_caller_identity,
 	&dp_adapter_dts_describe,
 	&dp_adapter_dts_configure,
 	&dp_adapter_policy_document,
@@ -157,4 +160,16 @@ dp_adapt_role_arn(struct dp_adapt_ctx *ctx, struct dp_role *role,
 	return dp_value_substr(ctx->setup, ctx->doc, arn->node, arn, plen,
 			       (size_t)(colon - arn->str) - plen,
 			       &role->owner_uid);
+}
+
+int
+dp_adapt_attachment(struct dp_adapt_ctx *ctx, const struct dp_json *obj,
+		    const char *base, const char *name_key,
+		    const char *type_key, struct dp_attachment *ret)
+{
+	int r = dp_adapt_member(ctx, obj, base, name_key, &ret->name);
+
+	if (r == 0)
+		r = dp_adapt_member(ctx, obj, base, type_key, &ret->type);
+	return r;
 }

@@ -69,8 +69,17 @@ int dp_adapt_trust(struct dp_adapt_ctx *ctx, const struct dp_json *node,
 int dp_adapt_role_arn(struct dp_adapt_ctx *ctx, struct dp_role *role,
 		      const struct dp_json *arn_node, const char *pointer);
 
+/* One attachment from the members name_key (policy name) and type_key
+ * (System/Custom) of obj.  0 or -ENOMEM. */
+int dp_adapt_attachment(struct dp_adapt_ctx *ctx, const struct dp_json *obj,
+			const char *base, const char *name_key,
+			const char *type_key, struct dp_attachment *ret);
+
 /* The adapters. */
 extern const struct dp_adapter dp_adapter_ram_role;
+extern const struct dp_adapter dp_adapter_ram_list_roles;
+extern const struct dp_adapter dp_adapter_ram_list_policies;
+extern const struct dp_adapter dp_adapter_sts_caller_identity;
 extern const struct dp_adapter dp_adapter_policy_document;
 extern const struct dp_adapter dp_adapter_dts_configure;
 extern const struct dp_adapter dp_adapter_dts_describe;

@@ -1,0 +1,24 @@
+/*
+ * associate.h - making the documents of one run into one setup
+ * (formats.md, "Which exports belong together"): attachment lists find
+ * their roles, duplicate role records merge, DTS instances find their
+ * tasks.  What cannot be associated is kept aside and reported as a
+ * note, never guessed.
+ *
+ * Ownership: everything stays in the setup's arena.
+ */
+#ifndef DP_ASSOCIATE_H
+#define DP_ASSOCIATE_H
+
+#include "model.h"
+
+/* Associates everything the adapters left pending in setup; call once
+ * after every document was adapted, before dp_setup_classify().
+ * 0 or -ENOMEM. */
+int dp_associate(struct dp_setup *setup);
+
+/* Whether two sources lie in the same directory (by their paths). */
+bool dp_associate_same_dir(const struct dp_source *a,
+			   const struct dp_source *b);
+
+#endif /* DP_ASSOCIATE_H */
