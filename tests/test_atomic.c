@@ -278,8 +278,8 @@ START_TEST(failed_append_poisons_commit)
 	dp_atomic_set_hook(inject, &in);
 	ck_assert_int_eq(dp_atomic_begin(p, &file), 0);
 	ck_assert_int_eq(dp_atomic_append(file, NEW_TEXT, 10), 0);
-	ck_assert_int_eq(dp_atomic_append(file, NEW_TEXT + 10, 10), -ENOSPC);
-	ck_assert_int_eq(dp_atomic_append(file, NEW_TEXT + 20, 10), -EIO);
+	ck_assert_int_eq(dp_atomic_append(file, &NEW_TEXT[10], 10), -ENOSPC);
+	ck_assert_int_eq(dp_atomic_append(file, &NEW_TEXT[20], 10), -EIO);
 	ck_assert_int_ne(dp_atomic_commit(file), 0);
 	dp_atomic_set_hook(NULL, NULL);
 	text = get(p);
