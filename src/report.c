@@ -21,7 +21,11 @@
 #define DP_REPORT_FORMATS(X)                                                   \
 	X(text)                                                                \
 	X(gcc)                                                                 \
-	X(json)
+	X(json)                                                                \
+	X(sarif)                                                               \
+	X(github)                                                              \
+	X(junit)                                                               \
+	X(diff)
 
 #define FORMAT_NAME(name) #name,
 #define FORMAT_FN(name)	  dp_report_##name,

@@ -32,6 +32,8 @@ struct dp_report {
 	enum dp_lang lang;
 	bool color;                          /* text only: ANSI colours */
 	bool quiet;                          /* only findings, no summary */
+	bool has_baseline;                   /* a baseline was applied: SARIF
+						writes baselineState */
 	const char *tool_version;
 };
 
@@ -70,6 +72,26 @@ const char *const *dp_report_formats(void);
 int dp_report_text(FILE *out, const struct dp_report *report);
 int dp_report_gcc(FILE *out, const struct dp_report *report);
 int dp_report_json(FILE *out, const struct dp_report *report);
+
+/*
+ * sarif: a SARIF 2.1.0 log for GitHub code scanning (decisions at the
+ * top of report_sarif.c); baselined findings are included with
+ * baselineState "unchanged".
+ *
+ * github: one workflow command per shown finding
+ * ("::error file=F,line=L,col=C,endLine=..,endColumn=..,title=ID slug::
+ * message"), for annotations in a GitHub Actions log.
+ *
+ * junit: JUnit XML, one testcase per file read and one failure per shown
+ * finding, for GitLab CI, Jenkins and the like.
+ *
+ * diff: a unified diff of every mechanical fix (what --fix would write),
+ * with three lines of context, that `git apply` and `patch -p1` accept.
+ */
+int dp_report_sarif(FILE *out, const struct dp_report *report);
+int dp_report_github(FILE *out, const struct dp_report *report);
+int dp_report_junit(FILE *out, const struct dp_report *report);
+int dp_report_diff(FILE *out, const struct dp_report *report);
 
 /* Counts the findings that are not baselined at each severity (index by
  * enum dp_severity): the numbers the summary and --fail-on use. */

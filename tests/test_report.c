@@ -986,7 +986,11 @@ START_TEST(test_formats)
 	ck_assert_str_eq(names[0], "text");
 	ck_assert_str_eq(names[1], "gcc");
 	ck_assert_str_eq(names[2], "json");
-	ck_assert_ptr_null(names[3]);
+	ck_assert_str_eq(names[3], "sarif");
+	ck_assert_str_eq(names[4], "github");
+	ck_assert_str_eq(names[5], "junit");
+	ck_assert_str_eq(names[6], "diff");
+	ck_assert_ptr_null(names[7]);
 	ck_assert_int_eq(dp_report_write("xml", stdout, &report), -EINVAL);
 	ck_assert_int_eq(dp_report_write("", stdout, &report), -EINVAL);
 	ck_assert_int_eq(dp_report_write("TEXT", stdout, &report), -EINVAL);
@@ -997,7 +1001,8 @@ START_TEST(test_write_error)
 {
 	struct dp_source *source = tl_source("ticket/job.json", job_json);
 	struct dp_findings list = {0};
-	struct dp_report report = {.findings = &list, .n_sources = 1};
+	struct dp_report report = {.findings = &list, .sources = &source,
+				   .n_sources = 1};
 	const char *const *names = dp_report_formats();
 
 	golden_run(&list, source);
