@@ -18,7 +18,10 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "atomic.h"
 #include "cli.h"
+#include "fix.h"
+#include "input.h"
 #include "report.h"
 #include "rules.h"
 #include "run.h"
@@ -30,6 +33,7 @@ struct app {
 	FILE *out;
 	FILE *err;
 	bool had_error; /* exit 2 whatever else was found */
+	bool relint;    /* linting again after --fix: paths were reported */
 };
 
 static void error_msg(struct app *app, const char *fmt, ...) DP_PRINTF(2, 3);
@@ -154,6 +158,8 @@ path_error(void *data, const char *path, int err)
 	struct app *app = data;
 
 	app->had_error = true;
+	if (app->relint)
+		return;
 	if (err == -ELOOP)
 		error_msg(app, "cannot read '%s': %s", path,
 			  "symbolic link loop, or directories nested too deep");
@@ -199,6 +205,87 @@ flush_out(struct app *app)
 	return 0;
 }
 
+/*
+ * Replaces path with bytes unless the file no longer holds what was read
+ * (old): the new bytes go to a temporary file first, then the file is
+ * read again and compared byte for byte just before the rename, so an
+ * editor's save in between is never overwritten.  0, -ESTALE when the
+ * file changed, or -errno.
+ */
+static int
+write_fixed(const struct dp_source *old, const char *bytes, size_t len)
+{
+	struct dp_atomic_file *file = NULL;
+	struct dp_source *now = NULL;
+	int r;
+
+	r = dp_atomic_begin(old->path, &file);
+	if (r < 0)
+		return r;
+	r = dp_atomic_append(file, bytes, len);
+	if (r == 0)
+		r = dp_source_read(old->path, old->len + 1, &now);
+	if (r == -EFBIG || (r == 0 && (now->len != old->len ||
+				       memcmp(now->data, old->data, old->len))))
+		r = -ESTALE;
+	dp_source_free(now);
+	if (r < 0) {
+		dp_atomic_abort(file);
+		return r;
+	}
+	return dp_atomic_commit(file);
+}
+
+/*
+ * --fix: writes the mechanical fixes of every file of the report.
+ * Standard input is left alone (-f diff prints its fixes).  Returns how
+ * many files were changed; errors are reported and make the exit status 2.
+ */
+static size_t
+fix_files(struct app *app, const struct dp_cli *cli,
+	  const struct dp_report *report)
+{
+	size_t changed = 0;
+
+	for (size_t i = 0; i < report->n_sources; i++) {
+		const struct dp_source *source = report->sources[i];
+		struct dp_fix_plan plan = {0};
+		struct dp_buf bytes = {0};
+		int r = dp_fix_plan(source, report->findings, &plan);
+
+		if (r == 0 && plan.n > 0 && strcmp(source->path, "<stdin>") == 0) {
+			error_msg(app, "cannot fix standard input in place "
+				  "(-f diff prints the fixes)");
+			goto next;
+		}
+		if (r == 0 && plan.n > 0)
+			r = dp_fix_plan_apply(source, &plan, &bytes);
+		if (r == 0 && plan.n > 0)
+			r = write_fixed(source, bytes.data, bytes.len);
+		if (r == -ESTALE) {
+			error_msg(app, "not fixing '%s': it changed since it "
+				  "was read", source->path);
+			app->had_error = true;
+		} else if (r < 0) {
+			error_msg(app, "cannot write '%s': %s", source->path,
+				  strerror(-r));
+			app->had_error = true;
+		} else if (plan.n > 0) {
+			changed++;
+			if (!cli->quiet)
+				fprintf(app->err, PROG ": fixed %zu %s in '%s'\n",
+					plan.n_findings,
+					plan.n_findings == 1 ? "finding"
+							     : "findings",
+					source->path);
+		}
+next:
+		dp_buf_free(&bytes);
+		dp_fix_plan_free(&plan);
+	}
+	return changed;
+}
+
 static int
 cmd_check(struct app *app, const struct dp_cli *cli,
 	  const struct dp_ruleset *set)
@@ -216,6 +303,7 @@ cmd_check(struct app *app, const struct dp_cli *cli,
 		goto out;
 	options.enabled = enabled;
 	options.severity = severity;
+again:
 	if (dp_run_new(set, &options, &run) < 0)
 		goto nomem;
 	for (size_t i = 0; i < cli->n_paths; i++)
@@ -229,6 +317,16 @@ cmd_check(struct app *app, const struct dp_cli *cli,
 		goto nomem;
 	}
 	dp_run_report(run, &report);
+	if (cli->fix && !app->relint && fix_files(app, cli, &report) > 0) {
+		/* Lint the fixed files again: the report and the exit
+		 * status say what is left. */
+		app->relint = true;
+		dp_run_free(run);
+		run = NULL;
+		free(msg);
+		msg = NULL;
+		goto again;
+	}
 	report.color = use_color(app, cli->color);
 	report.quiet = cli->quiet;
 	report.tool_version = DP_VERSION;

@@ -16,6 +16,7 @@
 
 enum {
 	OPT_FAIL_ON = 256,
+	OPT_FIX,
 	OPT_ENABLE,
 	OPT_DISABLE,
 	OPT_SEVERITY,
@@ -28,6 +29,7 @@ enum {
 
 static const struct option long_options[] = {
 	{"format", required_argument, NULL, 'f'},
+	{"fix", no_argument, NULL, OPT_FIX},
 	{"fail-on", required_argument, NULL, OPT_FAIL_ON},
 	{"enable", required_argument, NULL, OPT_ENABLE},
 	{"disable", required_argument, NULL, OPT_DISABLE},
@@ -64,7 +66,10 @@ dp_cli_usage(FILE *out)
 	      "PATH is a JSON file, a directory (searched for *.json) or - for stdin.\n"
 	      "\n"
 	      "options:\n"
-	      "  -f, --format FORMAT      text (default), gcc or json\n"
+	      "  -f, --format FORMAT      text (default), gcc, json, sarif, github, junit\n"
+	      "                           or diff (a patch of every mechanical fix)\n"
+	      "      --fix                apply the mechanical fixes in place, then report\n"
+	      "                           what is left\n"
 	      "      --fail-on LEVEL      error, warning (default), info or none: the\n"
 	      "                           lowest severity that makes the exit status 1\n"
 	      "      --enable RULE        turn a rule on (ID, slug or glob like DP3*)\n"
@@ -164,8 +169,8 @@ parse_format(const char *arg, const char **ret, char **reterr_msg)
 			*ret = formats[i];
 			return 0;
 		}
-	return usage_error(reterr_msg, "unknown format '%s' (known: text, gcc, json)",
-			   arg);
+	return usage_error(reterr_msg, "unknown format '%s' (known: text, gcc, "
+			   "json, sarif, github, junit, diff)", arg);
 }
 
 static int
@@ -211,6 +216,9 @@ parse_option(struct dp_cli *cli, int opt, const char *arg, char **reterr_msg)
 		return 0;
 	case 'q':
 		cli->quiet = true;
+		return 0;
+	case OPT_FIX:
+		cli->fix = true;
 		return 0;
 	case 'h':
 		cli->command = DP_CMD_HELP;

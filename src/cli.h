@@ -52,6 +52,7 @@ struct dp_cli {
 	enum dp_color color;
 	enum dp_lang lang;
 	bool quiet;
+	bool fix;                     /* --fix: write the mechanical fixes */
 	const char *creator_uid;
 	const char **rules_dirs;      /* --rules-dir, in order */
 	size_t n_rules_dirs;
