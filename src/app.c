@@ -166,6 +166,9 @@ path_error(void *data, const char *path, int err)
 	else if (err == -EFBIG)
 		error_msg(app, "cannot read '%s': %s", path,
 			  "file is larger than the size limit");
+	else if (err == -EINVAL)
+		error_msg(app, "cannot read '%s': %s", path,
+			  "not a regular file (a FIFO, socket or device)");
 	else
 		error_msg(app, "cannot open '%s': %s", path, strerror(-err));
 }

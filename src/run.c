@@ -313,6 +313,12 @@ add_entry(struct dp_run *run, const char *path, unsigned depth,
 		return add_dir(run, path, depth + 1, on_error, data);
 	if (!has_json_suffix(path))
 		return 0;
+	/* A FIFO nobody writes to would block the walk forever. */
+	if (!S_ISREG(st.st_mode)) {
+		if (on_error)
+			on_error(data, path, -EINVAL);
+		return 0;
+	}
 	return add_file(run, path, false, on_error, data);
 }
 

@@ -31,7 +31,9 @@ struct dp_run_options {
 
 /* Called for each path that cannot be read (the run goes on without it):
  * path as given or as found by the walk, err a negative errno (-ELOOP
- * for a symlink loop, -EFBIG for a file over the size limit). */
+ * for a symlink loop, -EFBIG for a file over the size limit, -EINVAL for
+ * a FIFO, socket or device found by the walk: never opened, since
+ * reading it could block forever). */
 typedef void (*dp_run_error_fn)(void *data, const char *path, int err);
 
 struct dp_run;
