@@ -13,187 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
-#include "regex.h"
-#include "util.h"
-
-/* ---- fields ---------------------------------------------------------- */
-
-/* Getters return a pointer to the i-th value or NULL.  Values that the
- * model does not store (a trust policy as a whole) are built in a
- * per-context scratch slot. */
-
-static const struct dp_value *
-one(const struct dp_value *v, size_t i)
-{
-	return i == 0 ? v : NULL;
-}
-
-#define ENDPOINT_FIELD(fname, member)                                         \
-	static const struct dp_value *get_endpoint_##member(                   \
-		const struct dp_ctx *ctx, size_t i)                            \
-	{                                                                      \
-		return ctx->endpoint ? one(&ctx->endpoint->member, i) : NULL;  \
-	}
-ENDPOINT_FIELD("endpoint.instance_type", instance_type)
-ENDPOINT_FIELD("endpoint.engine", engine)
-ENDPOINT_FIELD("endpoint.region", region)
-ENDPOINT_FIELD("endpoint.owner_uid", owner_uid)
-ENDPOINT_FIELD("endpoint.role_name", role_name)
-ENDPOINT_FIELD("endpoint.instance_id", instance_id)
-
-static const struct dp_value *
-get_role_name(const struct dp_ctx *ctx, size_t i)
-{
-	return ctx->role ? one(&ctx->role->name, i) : NULL;
-}
-
-static const struct dp_value *
-get_role_arn(const struct dp_ctx *ctx, size_t i)
-{
-	return ctx->role ? one(&ctx->role->arn, i) : NULL;
-}
-
-static const struct dp_value *
-get_role_owner_uid(const struct dp_ctx *ctx, size_t i)
-{
-	return ctx->role ? one(&ctx->role->owner_uid, i) : NULL;
-}
-
-static const struct dp_value *
-get_trust_document(const struct dp_ctx *ctx, size_t i)
-{
-	return ctx->trust ? one(&ctx->trust->document, i) : NULL;
-}
-
-static const struct dp_value *
-get_trust_version(const struct dp_ctx *ctx, size_t i)
-{
-	return ctx->trust ? one(&ctx->trust->version, i) : NULL;
-}
-
-static const struct dp_value *
-get_statement_effect(const struct dp_ctx *ctx, size_t i)
-{
-	return ctx->statement ? one(&ctx->statement->effect, i) : NULL;
-}
-
-static const struct dp_value *
-get_statement_action(const struct dp_ctx *ctx, size_t i)
-{
-	if (!ctx->statement || i >= ctx->statement->n_actions)
-		return NULL;
-	return &ctx->statement->actions[i];
-}
-
-static const struct dp_value *
-get_principal(const struct dp_ctx *ctx, size_t i)
-{
-	return ctx->principal ? one(&ctx->principal->value, i) : NULL;
-}
-
-static const struct dp_value *
-get_principal_uid(const struct dp_ctx *ctx, size_t i)
-{
-	return ctx->principal ? one(&ctx->principal->uid, i) : NULL;
-}
-
-static const struct dp_value *
-get_principal_rest(const struct dp_ctx *ctx, size_t i)
-{
-	return ctx->principal ? one(&ctx->principal->rest, i) : NULL;
-}
-
-static const struct dp_value *
-get_trust_string(const struct dp_ctx *ctx, size_t i)
-{
-	return ctx->string ? one(ctx->string, i) : NULL;
-}
-
-static const struct dp_value *
-get_attachment_name(const struct dp_ctx *ctx, size_t i)
-{
-	return ctx->attachment ? one(&ctx->attachment->name, i) : NULL;
-}
-
-static const struct dp_value *
-get_attachment_type(const struct dp_ctx *ctx, size_t i)
-{
-	return ctx->attachment ? one(&ctx->attachment->type, i) : NULL;
-}
-
-static const struct dp_value *
-get_creator_uid(const struct dp_ctx *ctx, size_t i)
-{
-	return one(&ctx->setup->creator_uid, i);
-}
-
-static const struct dp_value *
-get_task_job_type(const struct dp_ctx *ctx, size_t i)
-{
-	return ctx->task ? one(&ctx->task->job_type, i) : NULL;
-}
-
-static const struct dp_value *
-get_task_direction(const struct dp_ctx *ctx, size_t i)
-{
-	return ctx->task ? one(&ctx->task->direction, i) : NULL;
-}
-
-#define FIELD(n, lvl, fn) {.name = n, .level = DP_LEVEL_##lvl, .get = fn}
-
-static const struct dp_field field_table[] = {
-	FIELD("endpoint.instance_type", ENDPOINT, get_endpoint_instance_type),
-	FIELD("endpoint.engine", ENDPOINT, get_endpoint_engine),
-	FIELD("endpoint.region", ENDPOINT, get_endpoint_region),
-	FIELD("endpoint.owner_uid", ENDPOINT, get_endpoint_owner_uid),
-	FIELD("endpoint.role_name", ENDPOINT, get_endpoint_role_name),
-	FIELD("endpoint.instance_id", ENDPOINT, get_endpoint_instance_id),
-	FIELD("task.job_type", TASK, get_task_job_type),
-	FIELD("task.direction", TASK, get_task_direction),
-	FIELD("role.name", ROLE, get_role_name),
-	FIELD("role.arn", ROLE, get_role_arn),
-	FIELD("role.owner_uid", ROLE, get_role_owner_uid),
-	FIELD("trust", TRUST, get_trust_document),
-	FIELD("trust.version", TRUST, get_trust_version),
-	FIELD("statement.effect", STATEMENT, get_statement_effect),
-	FIELD("statement.action", STATEMENT, get_statement_action),
-	FIELD("principal.ram", PRINCIPAL_RAM, get_principal),
-	FIELD("principal.ram.uid", PRINCIPAL_RAM, get_principal_uid),
-	FIELD("principal.ram.rest", PRINCIPAL_RAM, get_principal_rest),
-	FIELD("principal.service", PRINCIPAL_SERVICE, get_principal),
-	FIELD("principal.service.uid", PRINCIPAL_SERVICE, get_principal_uid),
-	FIELD("principal.service.host", PRINCIPAL_SERVICE, get_principal_rest),
-	FIELD("principal.federated", PRINCIPAL_FEDERATED, get_principal),
-	FIELD("trust.string", TRUST_STRING, get_trust_string),
-	FIELD("attachment.name", ATTACHMENT, get_attachment_name),
-	FIELD("attachment.type", ATTACHMENT, get_attachment_type),
-	FIELD("creator_uid", SETUP, get_creator_uid),
-};
-
-const struct dp_field *
-dp_field_find(const char *name)
-{
-	for (size_t i = 0; i < DP_ARRAY_SIZE(field_table); i++)
-		if (strcmp(field_table[i].name, name) == 0)
-			return &field_table[i];
-	return NULL;
-}
+#include "engine_int.h"
+#include "template.h"
 
 /* ---- walking contexts ---------------------------------------------- */
 
-typedef int (*visit_fn)(void *data, const struct dp_ctx *ctx);
-
-struct walker {
-	const struct dp_engine_input *in;
-	visit_fn visit;
-	void *data;
-};
-
-static int walk(const struct walker *w, struct dp_ctx ctx, enum dp_level level);
 
 static int
-walk_principals(const struct walker *w, struct dp_ctx ctx, enum dp_level level)
+walk_principals(const struct dp_walker *w, struct dp_ctx ctx, enum dp_level level)
 {
 	const struct dp_statement *st = ctx.statement;
 	const struct dp_principal *list = st->ram;
@@ -217,7 +44,7 @@ walk_principals(const struct walker *w, struct dp_ctx ctx, enum dp_level level)
 
 /* Below a trust policy: statements, their principals, its strings. */
 static int
-walk_trust(const struct walker *w, struct dp_ctx ctx, enum dp_level level)
+walk_trust(const struct dp_walker *w, struct dp_ctx ctx, enum dp_level level)
 {
 	const struct dp_trust_policy *trust = ctx.trust;
 	int r;
@@ -243,7 +70,7 @@ walk_trust(const struct walker *w, struct dp_ctx ctx, enum dp_level level)
 }
 
 static int
-walk_role(const struct walker *w, struct dp_ctx ctx, enum dp_level level)
+walk_role(const struct dp_walker *w, struct dp_ctx ctx, enum dp_level level)
 {
 	const struct dp_role *role = ctx.role;
 	int r;
@@ -266,7 +93,7 @@ walk_role(const struct walker *w, struct dp_ctx ctx, enum dp_level level)
 }
 
 static int
-walk_tasks(const struct walker *w, struct dp_ctx ctx, enum dp_level level)
+walk_tasks(const struct dp_walker *w, struct dp_ctx ctx, enum dp_level level)
 {
 	const struct dp_setup *setup = ctx.setup;
 	int r;
@@ -277,7 +104,8 @@ walk_tasks(const struct walker *w, struct dp_ctx ctx, enum dp_level level)
 		if (ctx.task && ctx.task != task)
 			continue;
 		ctx.task = task;
-		if (level == DP_LEVEL_TASK) {
+		if (level == DP_LEVEL_TASK || ctx.endpoint) {
+			/* A context that pins an endpoint holds just that one. */
 			r = w->visit(w->data, &ctx);
 		} else {
 			ctx.endpoint = &task->source;
@@ -294,7 +122,7 @@ walk_tasks(const struct walker *w, struct dp_ctx ctx, enum dp_level level)
 }
 
 static int
-walk_docs(const struct walker *w, struct dp_ctx ctx, enum dp_level level)
+walk_docs(const struct dp_walker *w, struct dp_ctx ctx, enum dp_level level)
 {
 	const struct dp_engine_input *in = w->in;
 	int r;
@@ -321,8 +149,8 @@ walk_docs(const struct walker *w, struct dp_ctx ctx, enum dp_level level)
 
 /* Visits every context of level inside ctx (which may already pin a
  * role, a trust policy or a statement: then only what lies within). */
-static int
-walk(const struct walker *w, struct dp_ctx ctx, enum dp_level level)
+int
+dp_engine_walk(const struct dp_walker *w, struct dp_ctx ctx, enum dp_level level)
 {
 	const struct dp_setup *setup = ctx.setup;
 	int r;
@@ -369,295 +197,7 @@ walk(const struct walker *w, struct dp_ctx ctx, enum dp_level level)
 	return 0;
 }
 
-/* ---- templates ------------------------------------------------------- */
-
-struct tmpl {
-	const struct dp_ctx *ctx;
-	const struct dp_rule *rule;
-	const struct dp_value *value;
-	const struct dp_match *match;      /* groups of value, or NULL */
-	const struct dp_field *field;      /* the selected field, or NULL */
-	const struct dp_ruleset *rules;
-	enum dp_lang lang;
-	unsigned depth;
-};
-
-static int expand_into(const struct tmpl *t, const char *tmpl,
-		       struct dp_buf *out);
-
-/* Full-width digits (U+FF10..U+FF19, EF BC 90..99) become ASCII; every
- * other byte that is not a digit is dropped: a UID as it was meant. */
-static int
-put_digits(struct dp_buf *out, const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= '0' && c <= '9') {
-			if (dp_buf_putc(out, (char)c) < 0)
-				return -ENOMEM;
-		} else if (c == 0xEF && i + 2 < len &&
-			   (unsigned char)s[i + 1] == 0xBC &&
-			   (unsigned char)s[i + 2] >= 0x90 &&
-			   (unsigned char)s[i + 2] <= 0x99) {
-			if (dp_buf_putc(out, (char)('0' + s[i + 2] - (char)0x90)) < 0)
-				return -ENOMEM;
-			i += 2;
-		}
-	}
-	return 0;
-}
-
-/* A word from rules/tables/fields.json in the run's language. */
-static const char *
-table_word(const struct tmpl *t, const char *key)
-{
-	const struct dp_table *table = dp_ruleset_table(t->rules, "fields");
-	const struct dp_json *entry, *text;
-
-	entry = table ? dp_json_get(table->doc->root, key) : NULL;
-	if (!entry)
-		return NULL;
-	if (entry->kind == DP_JSON_STRING)
-		return entry->u.str;
-	text = dp_json_get(entry, t->lang == DP_LANG_ZH ? "zh" : "en");
-	if (!text)
-		text = dp_json_get(entry, "en");
-	return text && text->kind == DP_JSON_STRING ? text->u.str : NULL;
-}
-
-/* "source"/"destination", translated ("which.source" in the table). */
-static int
-put_which(const struct tmpl *t, const char *which, struct dp_buf *out)
-{
-	char key[32];
-	const char *word;
-
-	snprintf(key, sizeof(key), "which.%s", which);
-	word = table_word(t, key);
-	return dp_buf_puts(out, word ? word : which) < 0 ? -ENOMEM : 1;
-}
-
-/* The label of a field in rules/tables/fields.json, expanded itself. */
-static int
-put_label(const struct tmpl *t, struct dp_buf *out)
-{
-	const char *label;
-	int r;
-
-	if (!t->field)
-		return 0;
-	label = table_word(t, t->field->name);
-	if (!label)
-		return dp_buf_puts(out, t->field->name) < 0 ? -ENOMEM : 1;
-	if (t->depth > 2)
-		return 0;
-	r = expand_into(&(struct tmpl){.ctx = t->ctx, .rule = t->rule,
-				      .value = t->value, .field = NULL,
-				      .rules = t->rules, .lang = t->lang,
-				      .depth = t->depth + 1},
-			label, out);
-	return r < 0 ? r : r == 0; /* expand_into: 0 resolved, 1 not */
-}
-
-static int
-put_value(struct dp_buf *out, const struct dp_value *v)
-{
-	if (!v || !dp_value_given(v))
-		return 0;
-	return dp_buf_append(out, v->str, v->len) < 0 ? -ENOMEM : 1;
-}
-
-/* "{?endpoint}" and friends expand to nothing where the context has that
- * part and fail elsewhere: they pick the alternative of a message or fix
- * that fits where the value was found. */
-static int
-guard(const struct dp_ctx *ctx, const char *name, size_t len)
-{
-	static const struct {
-		const char *name;
-		size_t offset;
-	} parts[] = {
-		{"endpoint", offsetof(struct dp_ctx, endpoint)},
-		{"task", offsetof(struct dp_ctx, task)},
-		{"role", offsetof(struct dp_ctx, role)},
-		{"trust", offsetof(struct dp_ctx, trust)},
-		{"statement", offsetof(struct dp_ctx, statement)},
-		{"principal", offsetof(struct dp_ctx, principal)},
-		{"string", offsetof(struct dp_ctx, string)},
-		{"attachment", offsetof(struct dp_ctx, attachment)},
-	};
-
-	for (size_t i = 0; i < DP_ARRAY_SIZE(parts); i++)
-		if (strlen(parts[i].name) == len &&
-		    memcmp(parts[i].name, name, len) == 0)
-			return *(const void *const *)((const char *)ctx +
-						      parts[i].offset) != NULL;
-	return 0;
-}
-
-/* Writes variable name (with an optional "|digits" filter) to out: 1 when
- * it resolved, 0 when it is not known here, -ENOMEM. */
-static int
-put_var(const struct tmpl *t, const char *name, size_t len, struct dp_buf *out)
-{
-	const struct dp_ctx *ctx = t->ctx;
-	const char *bar = memchr(name, '|', len);
-	size_t nlen = bar ? (size_t)(bar - name) : len;
-
-#define IS(s) (nlen == sizeof(s) - 1 && memcmp(name, s, nlen) == 0)
-	if (nlen > 1 && name[0] == '?')
-		return guard(ctx, name + 1, nlen - 1);
-	if (bar) {
-		if (!IS("value") || len - nlen - 1 != 6 ||
-		    memcmp(bar + 1, "digits", 6) != 0 || !dp_value_given(t->value))
-			return 0;
-		return put_digits(out, t->value->str, t->value->len) < 0 ? -ENOMEM : 1;
-	}
-	if (nlen == 1 && name[0] >= '0' && name[0] <= '9') {
-		int g = name[0] - '0';
-
-		if (!t->match || t->match->start[g] < 0)
-			return 0;
-		return dp_buf_append(out, t->value->str + t->match->start[g],
-				     (size_t)(t->match->end[g] - t->match->start[g])) < 0
-			       ? -ENOMEM : 1;
-	}
-	if (IS("value"))
-		return put_value(out, t->value);
-	if (IS("field"))
-		return put_label(t, out);
-	if (IS("which"))
-		return ctx->endpoint ? put_which(t, ctx->endpoint->which, out) : 0;
-	if (IS("role"))
-		return ctx->role ? put_value(out, &ctx->role->name) : 0;
-	if (IS("role_owner"))
-		return ctx->role ? put_value(out, &ctx->role->owner_uid) : 0;
-	if (IS("role_name"))
-		return ctx->endpoint ? put_value(out, &ctx->endpoint->role_name) : 0;
-	if (IS("owner_uid"))
-		return ctx->endpoint ? put_value(out, &ctx->endpoint->owner_uid) : 0;
-	if (IS("creator_uid"))
-		return put_value(out, &ctx->setup->creator_uid);
-	if (IS("console_error"))
-		return t->rule->console_error
-			       ? (dp_buf_puts(out, t->rule->console_error) < 0 ? -ENOMEM : 1)
-			       : 0;
-	if (IS("detail"))
-		return ctx->diag ? (dp_buf_puts(out, ctx->diag->msg) < 0 ? -ENOMEM : 1) : 0;
-	if (IS("tried"))
-		return ctx->unknown ? (dp_buf_puts(out, ctx->unknown->tried) < 0 ? -ENOMEM : 1) : 0;
-	if (IS("nearest"))
-		return ctx->unknown && ctx->unknown->nearest
-			       ? (dp_buf_puts(out, ctx->unknown->nearest) < 0 ? -ENOMEM : 1)
-			       : 0;
-#undef IS
-	return 0;
-}
-
-/* 0 when every variable resolved, 1 when one did not, -ENOMEM. */
-static int
-expand_into(const struct tmpl *t, const char *tmpl, struct dp_buf *out)
-{
-	const char *p = tmpl;
-	int r;
-
-	while (*p) {
-		const char *open = strchr(p, '{');
-		const char *close;
-
-		if (!open)
-			return dp_buf_puts(out, p) < 0 ? -ENOMEM : 0;
-		close = strchr(open, '}');
-		if (!close)
-			return dp_buf_puts(out, p) < 0 ? -ENOMEM : 0;
-		if (dp_buf_append(out, p, (size_t)(open - p)) < 0)
-			return -ENOMEM;
-		r = put_var(t, open + 1, (size_t)(close - open - 1), out);
-		if (r < 0)
-			return r;
-		if (r == 0)
-			return 1;
-		p = close + 1;
-	}
-	return 0;
-}
-
-static char *
-expand(const struct tmpl *t, const char *tmpl, bool *ret_unresolved)
-{
-	struct dp_buf out = {0};
-	int r = expand_into(t, tmpl, &out);
-
-	*ret_unresolved = r == 1;
-	if (r != 0) {
-		dp_buf_free(&out);
-		return NULL;
-	}
-	return dp_buf_steal(&out);
-}
-
-char *
-dp_engine_expand(const char *tmpl, const struct dp_ctx *ctx,
-		 const struct dp_rule *rule, const struct dp_value *value,
-		 const struct dp_ruleset *rules, enum dp_lang lang,
-		 bool *ret_unresolved)
-{
-	struct tmpl t = {.ctx = ctx, .rule = rule, .value = value,
-			 .rules = rules, .lang = lang};
-
-	return expand(&t, tmpl, ret_unresolved);
-}
-
-/* The first of texts that resolves, or NULL. */
-static char *
-first_text(const struct tmpl *t, const struct dp_text *texts, size_t n,
-	   int *ret_err)
-{
-	bool unresolved;
-
-	for (size_t i = 0; i < n; i++) {
-		char *s = expand(t, dp_text_get(&texts[i], t->lang), &unresolved);
-
-		if (s)
-			return s;
-		if (!unresolved) {
-			*ret_err = -ENOMEM;
-			return NULL;
-		}
-	}
-	return NULL;
-}
-
-static char *
-first_string(const struct tmpl *t, const char **tmpls, size_t n, int *ret_err)
-{
-	bool unresolved;
-
-	for (size_t i = 0; i < n; i++) {
-		char *s = expand(t, tmpls[i], &unresolved);
-
-		if (s)
-			return s;
-		if (!unresolved) {
-			*ret_err = -ENOMEM;
-			return NULL;
-		}
-	}
-	return NULL;
-}
-
 /* ---- evaluation ------------------------------------------------------ */
-
-struct eval {
-	const struct dp_engine_input *in;
-	const struct dp_rule *rule;
-	const struct dp_check *check;
-	const struct dp_field *field;     /* the selected field now walked */
-	enum dp_severity severity;
-	struct dp_findings *out;
-	struct dp_buf limit_errors;       /* patterns that hit their limit */
-};
 
 /* Where the part [start, end) of a value lies in its file. */
 static struct dp_span
@@ -672,25 +212,36 @@ value_part_span(const struct dp_value *v, long start, long end)
 	return span;
 }
 
-static int
-emit(struct eval *ev, const struct dp_ctx *ctx, const struct dp_value *value,
-     const struct dp_match *match, struct dp_origin where)
+int
+dp_engine_emit(struct dp_eval *ev, const struct dp_ctx *ctx,
+	   const struct dp_value *value, const struct dp_found *fd,
+	   struct dp_origin where)
 {
 	const struct dp_check *c = ev->check;
-	struct tmpl t = {.ctx = ctx, .rule = ev->rule, .value = value,
-			 .match = match, .field = ev->field,
-			 .rules = ev->in->rules, .lang = ev->in->lang};
+	struct dp_tmpl t = {.ctx = ctx, .rule = ev->rule, .value = value,
+			    .field = ev->field, .rules = ev->in->rules,
+			    .lang = ev->in->lang};
 	struct dp_finding f = {.rule = ev->rule, .severity = ev->severity,
 			       .origin = where};
 	int err = 0;
 	int r;
 
-	f.message = first_text(&t, c->messages, c->n_messages, &err);
+	if (fd) {
+		t.match = fd->match;
+		t.among = fd->among;
+		t.closest = fd->closest;
+		t.allowed = fd->allowed;
+		t.caveat = fd->caveat;
+		if (fd->lower && f.severity > DP_SEV_INFO)
+			f.severity = DP_SEV_INFO;
+	}
+	f.message = dp_tmpl_first_text(&t, c->messages, c->n_messages, &err);
 	if (!f.message && err == 0)
 		f.message = dp_strdup(dp_text_get(&ev->rule->summary, t.lang));
-	f.why = first_text(&t, c->whys, c->n_whys, &err);
-	f.fix = first_text(&t, c->fixes, c->n_fixes, &err);
-	f.replacement = first_string(&t, c->replacements, c->n_replacements, &err);
+	f.why = dp_tmpl_first_text(&t, c->whys, c->n_whys, &err);
+	f.fix = dp_tmpl_first_text(&t, c->fixes, c->n_fixes, &err);
+	f.replacement = dp_tmpl_first_string(&t, c->replacements,
+					     c->n_replacements, &err);
 	if (value && dp_value_given(value))
 		f.value = strndup(value->str, value->len);
 	if (err < 0 || !f.message)
@@ -708,6 +259,15 @@ nomem:
 	return -ENOMEM;
 }
 
+static int
+emit(struct dp_eval *ev, const struct dp_ctx *ctx, const struct dp_value *value,
+     const struct dp_match *match, struct dp_origin where)
+{
+	struct dp_found fd = {.match = match};
+
+	return dp_engine_emit(ev, ctx, value, &fd, where);
+}
+
 static bool
 value_empty(const struct dp_value *v)
 {
@@ -715,37 +275,10 @@ value_empty(const struct dp_value *v)
 	       (v->state == DP_VALUE_PRESENT && v->len == 0);
 }
 
-static bool
-where_holds(const struct eval *ev, const struct dp_ctx *ctx)
-{
-	const struct dp_check *c = ev->check;
-	const char *needs = ev->rule->needs;
-
-	/* A role condition filters contexts that have a role; an endpoint
-	 * selected beside role fields passes it. */
-	if (c->role_kinds && ctx->role &&
-	    !(c->role_kinds & DP_ROLE_MASK(ctx->role->kind)))
-		return false;
-	if (c->cross_account && !(ctx->endpoint && ctx->endpoint->cross_account))
-		return false;
-	if (needs && strcmp(needs, "attachments") == 0 &&
-	    !(ctx->role && ctx->role->has_attachments))
-		return false;
-	for (size_t i = 0; i < c->n_given; i++) {
-		const struct dp_value *v = c->given[i]->get(ctx, 0);
-
-		if (!v || !dp_value_given(v))
-			return false;
-	}
-	for (size_t i = 0; i < c->n_missing; i++)
-		if (!value_empty(c->missing[i]->get(ctx, 0)))
-			return false;
-	return true;
-}
-
 /* Records that a pattern gave up on a value (hostile rule or input). */
 static int
-limit_hit(struct eval *ev, const struct dp_value *v)
+limit_hit(struct dp_eval *ev, const struct dp_value *v,
+	  const struct dp_regex *pattern)
 {
 	return dp_buf_printf(&ev->limit_errors,
 			     "%srule %s: pattern hit its match limit on the value "
@@ -753,11 +286,77 @@ limit_hit(struct eval *ev, const struct dp_value *v)
 			     ev->rule->id,
 			     v->origin.source ? v->origin.source->path : "",
 			     v->origin.pointer ? v->origin.pointer : "",
-			     dp_regex_pattern(ev->check->pattern)) < 0 ? -ENOMEM : 0;
+			     dp_regex_pattern(pattern)) < 0 ? -ENOMEM : 0;
+}
+
+int
+dp_engine_match(struct dp_eval *ev, struct dp_regex *pattern,
+	      const struct dp_value *v, struct dp_match *ret_match)
+{
+	int r;
+
+	if (!v || !dp_value_given(v))
+		return 0;
+	r = dp_regex_match(pattern, v->str, v->len, ret_match);
+	if (r == -E2BIG)
+		return limit_hit(ev, v, pattern);
+	return r;
+}
+
+/* Does some value of each required field match its pattern? */
+static int
+requirements_hold(struct dp_eval *ev, const struct dp_ctx *ctx,
+		  const struct dp_requirement *req, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		const struct dp_value *v;
+		int r = 0;
+
+		for (size_t i = 0; r == 0 &&
+				   (v = dp_field_get(req[k].field, ctx, i)); i++)
+			r = dp_engine_match(ev, req[k].pattern, v, NULL);
+		if (r <= 0)
+			return r;
+	}
+	return 1;
 }
 
 static int
-check_pattern(struct eval *ev, const struct dp_ctx *ctx, const struct dp_value *v)
+where_holds(struct dp_eval *ev, const struct dp_ctx *ctx)
+{
+	const struct dp_check *c = ev->check;
+	const char *needs = ev->rule->needs;
+	bool cross;
+
+	/* A role condition filters contexts that have a role; an endpoint
+	 * selected beside role fields passes it. */
+	if (c->role_kinds && ctx->role &&
+	    !(c->role_kinds & DP_ROLE_MASK(ctx->role->kind)))
+		return 0;
+	if (c->cross_account) {
+		cross = ctx->endpoint ? ctx->endpoint->cross_account
+			: ctx->task && (ctx->task->source.cross_account ||
+					ctx->task->destination.cross_account);
+		if (!cross)
+			return 0;
+	}
+	if (needs && strcmp(needs, "attachments") == 0 &&
+	    !(ctx->role && ctx->role->has_attachments))
+		return 0;
+	for (size_t i = 0; i < c->n_given; i++) {
+		const struct dp_value *v = dp_field_get(c->given[i], ctx, 0);
+
+		if (!v || !dp_value_given(v))
+			return 0;
+	}
+	for (size_t i = 0; i < c->n_missing; i++)
+		if (!value_empty(dp_field_get(c->missing[i], ctx, 0)))
+			return 0;
+	return requirements_hold(ev, ctx, c->match, c->n_match);
+}
+
+static int
+check_pattern(struct dp_eval *ev, const struct dp_ctx *ctx, const struct dp_value *v)
 {
 	const struct dp_check *c = ev->check;
 	struct dp_match m;
@@ -765,10 +364,12 @@ check_pattern(struct eval *ev, const struct dp_ctx *ctx, const struct dp_value *
 	int r;
 
 	if (!dp_value_given(v))
-		return 0;
+		return c->type == DP_CHECK_NO_MATCH && c->or_missing &&
+				       v->state != DP_VALUE_UNKNOWN
+			       ? emit(ev, ctx, v, NULL, where) : 0;
 	r = dp_regex_match(c->pattern, v->str, v->len, &m);
 	if (r == -E2BIG)
-		return limit_hit(ev, v);
+		return limit_hit(ev, v, c->pattern);
 	if (r < 0)
 		return r;
 	if (c->type == DP_CHECK_NO_MATCH)
@@ -784,9 +385,8 @@ check_pattern(struct eval *ev, const struct dp_ctx *ctx, const struct dp_value *
 /* NONE: does any element of level `of` inside ctx meet every
  * requirement (each a field with some value matching its pattern)? */
 struct none_state {
-	struct eval *ev;
+	struct dp_eval *ev;
 	bool found;
-	int error;
 };
 
 static int
@@ -794,48 +394,76 @@ visit_requirement(void *data, const struct dp_ctx *ctx)
 {
 	struct none_state *st = data;
 	const struct dp_check *c = st->ev->check;
+	int r = requirements_hold(st->ev, ctx, c->require, c->n_require);
 
-	for (size_t k = 0; k < c->n_require; k++) {
-		const struct dp_value *v;
-		bool ok = false;
-
-		for (size_t i = 0; (v = c->require[k].field->get(ctx, i)); i++) {
-			int r;
-
-			if (!dp_value_given(v))
-				continue;
-			r = dp_regex_match(c->require[k].pattern, v->str, v->len, NULL);
-			if (r < 0)
-				return r == -E2BIG ? limit_hit(st->ev, v) : r;
-			if (r == 1) {
-				ok = true;
-				break;
-			}
-		}
-		if (!ok)
-			return 0;
-	}
-	st->found = true;
-	return 0;
+	if (r > 0)
+		st->found = true;
+	return r < 0 ? r : 0;
 }
 
 static int
-check_none(struct eval *ev, const struct dp_ctx *ctx, const struct dp_value *v)
+check_none(struct dp_eval *ev, const struct dp_ctx *ctx, const struct dp_value *v)
 {
 	struct none_state st = {.ev = ev};
-	struct walker w = {.in = ev->in, .visit = visit_requirement, .data = &st};
-	int r = walk(&w, *ctx, ev->check->of);
+	struct dp_walker w = {.in = ev->in, .visit = visit_requirement, .data = &st};
+	int r = dp_engine_walk(&w, *ctx, ev->check->of);
 
 	if (r < 0)
 		return r;
 	return st.found ? 0 : emit(ev, ctx, v, NULL, v->origin);
 }
 
+/* EQUALS/DIFFERS compare the whole values, or with a `key` pattern the
+ * text of its group 1 in each ("" where it does not match). */
 static int
-check_value(struct eval *ev, const struct dp_ctx *ctx, const struct dp_value *v)
+compared_part(struct dp_eval *ev, const struct dp_value *v, const char **ret_s,
+	      size_t *ret_len)
+{
+	struct dp_match m;
+	int r;
+
+	*ret_s = v->str;
+	*ret_len = v->len;
+	if (!ev->check->key)
+		return 0;
+	r = dp_engine_match(ev, ev->check->key, v, &m);
+	if (r < 0)
+		return r;
+	*ret_len = 0;
+	if (r == 1 && m.start[1] >= 0) {
+		*ret_s = v->str + m.start[1];
+		*ret_len = (size_t)(m.end[1] - m.start[1]);
+	}
+	return 0;
+}
+
+static int
+check_compare(struct dp_eval *ev, const struct dp_ctx *ctx, const struct dp_value *v)
 {
 	const struct dp_check *c = ev->check;
-	const struct dp_value *other, *at;
+	struct dp_value other_copy;
+	const struct dp_value *other = dp_field_get(c->other, ctx, 0);
+	const char *a, *b;
+	size_t alen, blen;
+	bool same;
+	int r;
+
+	if (!other || !dp_value_given(v) || !dp_value_given(other))
+		return 0;
+	other_copy = *other; /* v may share its scratch slot */
+	if ((r = compared_part(ev, v, &a, &alen)) < 0 ||
+	    (r = compared_part(ev, &other_copy, &b, &blen)) < 0)
+		return r;
+	same = alen == blen && memcmp(a, b, alen) == 0;
+	return same == (c->type == DP_CHECK_EQUALS)
+		       ? emit(ev, ctx, v, NULL, v->origin) : 0;
+}
+
+static int
+check_value(struct dp_eval *ev, const struct dp_ctx *ctx, const struct dp_value *v)
+{
+	const struct dp_check *c = ev->check;
+	const struct dp_value *at;
 
 	switch (c->type) {
 	case DP_CHECK_MATCH:
@@ -844,7 +472,7 @@ check_value(struct eval *ev, const struct dp_ctx *ctx, const struct dp_value *v)
 	case DP_CHECK_MISSING:
 		if (!value_empty(v))
 			return 0;
-		at = c->at ? c->at->get(ctx, 0) : NULL;
+		at = c->at ? dp_field_get(c->at, ctx, 0) : NULL;
 		return emit(ev, ctx, v, NULL,
 			    v->state == DP_VALUE_PRESENT || !at || !at->origin.source
 				    ? v->origin : at->origin);
@@ -852,13 +480,12 @@ check_value(struct eval *ev, const struct dp_ctx *ctx, const struct dp_value *v)
 		return check_none(ev, ctx, v);
 	case DP_CHECK_EQUALS:
 	case DP_CHECK_DIFFERS:
-		other = c->other->get(ctx, 0);
-		if (!other || !dp_value_given(v) || !dp_value_given(other))
-			return 0;
-		if ((v->len == other->len && memcmp(v->str, other->str, v->len) == 0) ==
-		    (c->type == DP_CHECK_EQUALS))
-			return emit(ev, ctx, v, NULL, v->origin);
-		return 0;
+		return check_compare(ev, ctx, v);
+	case DP_CHECK_NOT_AMONG:
+	case DP_CHECK_ONLY:
+		return dp_check_among(ev, ctx, v);
+	case DP_CHECK_NOT_IN_TABLE:
+		return dp_check_table(ev, ctx, v);
 	case DP_CHECK_DIAGNOSTIC:
 	case DP_CHECK_UNKNOWN_DOC:
 		break;
@@ -868,7 +495,7 @@ check_value(struct eval *ev, const struct dp_ctx *ctx, const struct dp_value *v)
 
 /* A document-level finding: a loader diagnostic or an unknown shape. */
 static int
-check_document(struct eval *ev, const struct dp_ctx *ctx)
+check_document(struct dp_eval *ev, const struct dp_ctx *ctx)
 {
 	struct dp_origin where = {.source = (struct dp_source *)ctx->doc->source,
 				  .pointer = ""};
@@ -888,19 +515,21 @@ check_document(struct eval *ev, const struct dp_ctx *ctx)
 static int
 visit_rule(void *data, const struct dp_ctx *ctx)
 {
-	struct eval *ev = data;
+	struct dp_eval *ev = data;
 	const struct dp_value *v;
+	struct dp_value copy;
 	int r;
 
 	if (ev->check->type == DP_CHECK_DIAGNOSTIC ||
 	    ev->check->type == DP_CHECK_UNKNOWN_DOC)
 		return check_document(ev, ctx);
-	if (!where_holds(ev, ctx))
-		return 0;
-	for (size_t i = 0; (v = ev->field->get(ctx, i)); i++) {
+	if ((r = where_holds(ev, ctx)) <= 0)
+		return r;
+	for (size_t i = 0; (v = dp_field_get(ev->field, ctx, i)); i++) {
 		if (v->state == DP_VALUE_UNKNOWN)
 			continue; /* not checkable: the adapters said so */
-		if ((r = check_value(ev, ctx, v)) < 0)
+		copy = *v; /* a check may read the same field again */
+		if ((r = check_value(ev, ctx, &copy)) < 0)
 			return r;
 		if (ev->check->type == DP_CHECK_MISSING)
 			break;
@@ -909,20 +538,20 @@ visit_rule(void *data, const struct dp_ctx *ctx)
 }
 
 static int
-run_rule(struct eval *ev)
+run_rule(struct dp_eval *ev)
 {
 	const struct dp_check *c = ev->check;
-	struct walker w = {.in = ev->in, .visit = visit_rule, .data = ev};
-	struct dp_ctx root = {.setup = ev->in->setup};
+	struct dp_walker w = {.in = ev->in, .visit = visit_rule, .data = ev};
+	struct dp_ctx root = {.setup = ev->in->setup, .scratch = ev->scratch};
 	int r;
 
 	if (c->type == DP_CHECK_DIAGNOSTIC || c->type == DP_CHECK_UNKNOWN_DOC) {
 		ev->field = NULL;
-		return walk(&w, root, c->level);
+		return dp_engine_walk(&w, root, c->level);
 	}
 	for (size_t i = 0; i < c->n_select; i++) {
 		ev->field = c->select[i];
-		if ((r = walk(&w, root, ev->field->level)) < 0)
+		if ((r = dp_engine_walk(&w, root, ev->field->level)) < 0)
 			return r;
 	}
 	return 0;
@@ -1012,10 +641,13 @@ int
 dp_engine_run(const struct dp_engine_input *in, struct dp_findings *out,
 	      char **reterr_msg)
 {
-	struct eval ev = {.in = in, .out = out};
+	struct dp_eval ev = {.in = in, .out = out};
 	size_t first = out->n;
 	int r = 0;
 
+	ev.scratch = calloc(dp_field_count(), sizeof(*ev.scratch));
+	if (!ev.scratch)
+		return -ENOMEM;
 	for (size_t i = 0; i < in->rules->n_rules && r == 0; i++) {
 		const struct dp_rule *rule = in->rules->rules[i];
 
@@ -1037,5 +669,18 @@ dp_engine_run(const struct dp_engine_input *in, struct dp_findings *out,
 		r = -E2BIG;
 	}
 	dp_buf_free(&ev.limit_errors);
+	free(ev.scratch);
 	return r;
+}
+
+char *
+dp_engine_expand(const char *tmpl, const struct dp_ctx *ctx,
+		 const struct dp_rule *rule, const struct dp_value *value,
+		 const struct dp_ruleset *rules, enum dp_lang lang,
+		 bool *ret_unresolved)
+{
+	struct dp_tmpl t = {.ctx = ctx, .rule = rule, .value = value,
+			    .rules = rules, .lang = lang};
+
+	return dp_tmpl_expand(&t, tmpl, ret_unresolved);
 }

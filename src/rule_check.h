@@ -54,21 +54,47 @@ struct dp_ctx {
 	const struct dp_doc *doc;             /* DIAG, DOCUMENT */
 	const struct dp_diag *diag;
 	const struct dp_unknown_doc *unknown;
+	/* Room for values the model does not store but fields compute
+	 * (canonical names, yes/no flags): one slot per field, see
+	 * dp_field_count().  NULL: computed fields have no value. */
+	struct dp_value *scratch;
 };
 
-/* A named field of the model.  get() returns its i-th value (fields
- * such as statement.action hold several), NULL past the last. */
+struct dp_field;
+
+typedef const struct dp_value *(*dp_field_get_fn)(const struct dp_field *field,
+						  const struct dp_ctx *ctx,
+						  size_t i);
+
+/* A named field of the model (fields.c).  Its getter returns the i-th
+ * value (fields such as statement.action hold several), NULL past the
+ * last.  A computed value lives in ctx->scratch until the same field is
+ * read again. */
 struct dp_field {
 	const char *name;
 	enum dp_level level;
-	const struct dp_value *(*get)(const struct dp_ctx *ctx, size_t i);
+	dp_field_get_fn get;
+	unsigned arg;          /* getter-specific: which endpoint, which part */
 };
+
+/* The i-th value of field in ctx, or NULL. */
+static inline const struct dp_value *
+dp_field_get(const struct dp_field *field, const struct dp_ctx *ctx, size_t i)
+{
+	return field->get(field, ctx, i);
+}
 
 /* The field called name, or NULL. */
 const struct dp_field *dp_field_find(const char *name);
 
-/* NULL-terminated list of every field, for rule-file errors. */
-const struct dp_field *const *dp_fields(void);
+/* How many fields there are: the size of a scratch array. */
+size_t dp_field_count(void);
+
+/* The i-th field (for listing them), NULL past the last. */
+const struct dp_field *dp_field_at(size_t i);
+
+/* The name of a level ("trust", "principal.ram", ...); "?" if none. */
+const char *dp_level_name(enum dp_level level);
 
 enum dp_check_type {
 	DP_CHECK_DIAGNOSTIC,   /* a loader diagnostic of kind diag_kind */
@@ -79,6 +105,9 @@ enum dp_check_type {
 	DP_CHECK_NONE,         /* no element of level `of` meets `require` */
 	DP_CHECK_EQUALS,       /* the value equals field `other` */
 	DP_CHECK_DIFFERS,      /* the value differs from field `other` */
+	DP_CHECK_NOT_AMONG,    /* the value is not in a non-empty collection */
+	DP_CHECK_ONLY,         /* a non-empty collection holds only the value */
+	DP_CHECK_NOT_IN_TABLE, /* no row of a table has the fields' values */
 };
 
 /* Role kinds a rule applies to (bit per enum dp_role_kind). */
@@ -87,6 +116,12 @@ enum dp_check_type {
 struct dp_requirement {
 	const struct dp_field *field;
 	struct dp_regex *pattern;
+};
+
+/* NOT_IN_TABLE: a table column and the field whose value it must hold. */
+struct dp_column {
+	const char *name;
+	const struct dp_field *field;
 };
 
 struct dp_check {
@@ -102,6 +137,26 @@ struct dp_check {
 	struct dp_requirement *require;   /* NONE */
 	size_t n_require;
 	const struct dp_field *at;        /* MISSING: where to point if absent */
+	bool or_missing;                  /* NO_MATCH: absent counts as no match */
+	struct dp_regex *key;             /* EQUALS, DIFFERS: compare group 1 of
+					     this pattern ("" if no match) */
+
+	/* NOT_AMONG, ONLY: the value (or field `other`'s) against every
+	 * value of the `of` fields inside the context (cut back to level
+	 * `within`), both sides only where they match `filter`. */
+	const struct dp_field **of_fields;
+	size_t n_of_fields;
+	enum dp_level within;             /* DP_LEVEL__COUNT: the context */
+	struct dp_regex *filter;
+
+	/* NOT_IN_TABLE */
+	const char *table;                /* rules/tables/<table>.json */
+	const char *rows;                 /* its member holding the rows */
+	struct dp_column *columns;        /* with lookup: name "rows.column",
+					     field a selected field */
+	size_t n_columns;
+	bool lookup;                      /* each selected value must be in
+					     its column, not a tuple a row */
 
 	/* where */
 	unsigned role_kinds;              /* 0: any role, or none needed */
@@ -109,7 +164,10 @@ struct dp_check {
 	size_t n_given;
 	const struct dp_field **missing;  /* each must be absent/empty */
 	size_t n_missing;
-	bool cross_account;               /* endpoint must be cross-account */
+	bool cross_account;               /* endpoint must be cross-account (a
+					     task: one of its endpoints) */
+	struct dp_requirement *match;     /* each field has a value matching */
+	size_t n_match;
 
 	/* templates, first resolvable wins */
 	const struct dp_text *messages;

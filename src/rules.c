@@ -18,6 +18,7 @@
 #include "regex.h"
 #include "rules.h"
 #include "srcmap.h"
+#include "template.h"
 #include "util.h"
 
 static const char *const severity_names[] = {
@@ -303,21 +304,34 @@ resolve_fields(struct loader *ld, const struct dp_json *node,
 	return 0;
 }
 
-static const char *const level_names[DP_LEVEL__COUNT] = {
-	[DP_LEVEL_DIAG] = "diagnostic",
-	[DP_LEVEL_DOCUMENT] = "document",
-	[DP_LEVEL_SETUP] = "setup",
-	[DP_LEVEL_TASK] = "task",
-	[DP_LEVEL_ENDPOINT] = "endpoint",
-	[DP_LEVEL_ROLE] = "role",
-	[DP_LEVEL_TRUST] = "trust",
-	[DP_LEVEL_STATEMENT] = "statement",
-	[DP_LEVEL_PRINCIPAL_RAM] = "principal.ram",
-	[DP_LEVEL_PRINCIPAL_SERVICE] = "principal.service",
-	[DP_LEVEL_PRINCIPAL_FEDERATED] = "principal.federated",
-	[DP_LEVEL_TRUST_STRING] = "trust.string",
-	[DP_LEVEL_ATTACHMENT] = "attachment",
-};
+/* {field: pattern, ...}: "require" of a none check, "match" of where. */
+static int
+read_requirements(struct loader *ld, const struct dp_json *req,
+		  const char *what, struct dp_requirement **ret, size_t *ret_n)
+{
+	struct dp_requirement *list;
+	int r;
+
+	if (req->kind != DP_JSON_OBJECT || req->n == 0)
+		return fail(ld, req->span,
+			    "\"%s\" must map field names to patterns", what);
+	list = dp_arena_alloc(ld->set->arena, req->n * sizeof(*list));
+	if (!list)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < req->n; i++) {
+		const struct dp_json_member *m = &req->u.members[i];
+
+		list[i].field = dp_field_find(m->key);
+		if (!list[i].field)
+			return fail(ld, m->key_span, "unknown field \"%s\"", m->key);
+		r = compile_pattern(ld, m->value, &list[i].pattern);
+		if (r < 0)
+			return r;
+	}
+	*ret = list;
+	*ret_n = req->n;
+	return 0;
+}
 
 static int
 read_where(struct loader *ld, const struct dp_json *where, struct dp_check *c)
@@ -339,6 +353,9 @@ read_where(struct loader *ld, const struct dp_json *where, struct dp_check *c)
 			r = resolve_fields(ld, v, &c->given, &c->n_given);
 		} else if (strcmp(m->key, "missing") == 0) {
 			r = resolve_fields(ld, v, &c->missing, &c->n_missing);
+		} else if (strcmp(m->key, "match") == 0) {
+			r = read_requirements(ld, v, "match", &c->match,
+					      &c->n_match);
 		} else if (strcmp(m->key, "cross_account") == 0) {
 			if (v->kind != DP_JSON_TRUE && v->kind != DP_JSON_FALSE)
 				return fail(ld, v->span, "\"cross_account\" must be true or false");
@@ -364,7 +381,7 @@ read_where(struct loader *ld, const struct dp_json *where, struct dp_check *c)
 		} else {
 			r = fail(ld, m->key_span,
 				 "unknown condition \"%s\" (known: given, missing, "
-				 "cross_account, role)", m->key);
+				 "match, cross_account, role)", m->key);
 		}
 	}
 	return r;
@@ -375,38 +392,12 @@ read_level(struct loader *ld, const struct dp_json *node, enum dp_level *ret)
 {
 	if (node->kind == DP_JSON_STRING)
 		for (size_t i = 0; i < DP_LEVEL__COUNT; i++)
-			if (strcmp(node->u.str, level_names[i]) == 0) {
+			if (strcmp(node->u.str, dp_level_name((enum dp_level)i)) == 0) {
 				*ret = (enum dp_level)i;
 				return 0;
 			}
 	return fail(ld, node->span, "unknown level (known: statement, "
 		    "principal.ram, principal.service, trust.string, ...)");
-}
-
-static int
-read_require(struct loader *ld, const struct dp_json *req, struct dp_check *c)
-{
-	int r;
-
-	if (req->kind != DP_JSON_OBJECT || req->n == 0)
-		return fail(ld, req->span,
-			    "\"require\" must map field names to patterns");
-	c->require = dp_arena_alloc(ld->set->arena, req->n * sizeof(*c->require));
-	if (!c->require)
-		return -ENOMEM;
-	for (uint32_t i = 0; i < req->n; i++) {
-		const struct dp_json_member *m = &req->u.members[i];
-		struct dp_requirement *rq = &c->require[i];
-
-		rq->field = dp_field_find(m->key);
-		if (!rq->field)
-			return fail(ld, m->key_span, "unknown field \"%s\"", m->key);
-		r = compile_pattern(ld, m->value, &rq->pattern);
-		if (r < 0)
-			return r;
-		c->n_require++;
-	}
-	return 0;
 }
 
 static const char *const diag_kinds[DP_DIAG__COUNT] = {
@@ -424,65 +415,226 @@ static const char *const check_types[] = {
 	[DP_CHECK_NONE] = "none",
 	[DP_CHECK_EQUALS] = "equals",
 	[DP_CHECK_DIFFERS] = "differs",
+	[DP_CHECK_NOT_AMONG] = "not-among",
+	[DP_CHECK_ONLY] = "only",
+	[DP_CHECK_NOT_IN_TABLE] = "not-in-table",
 };
+
+static bool
+is_bool(const struct dp_json *v)
+{
+	return v->kind == DP_JSON_TRUE || v->kind == DP_JSON_FALSE;
+}
+
+static int
+get_name(struct loader *ld, const struct dp_json *v, const char *key,
+	 const char **ret)
+{
+	if (v->kind != DP_JSON_STRING || v->n == 0)
+		return fail(ld, v->span, "\"%s\" must be a name", key);
+	*ret = arena_str(ld, v);
+	return *ret ? 0 : -ENOMEM;
+}
+
+/* "columns" {column: field} or "lookup" {selected field: "rows.column"}. */
+static int
+read_columns(struct loader *ld, const struct dp_json *v, bool lookup,
+	     struct dp_check *c)
+{
+	if (v->kind != DP_JSON_OBJECT || v->n == 0)
+		return fail(ld, v->span, lookup
+			    ? "\"lookup\" must map selected fields to \"rows.column\""
+			    : "\"columns\" must map table columns to fields");
+	if (v->n > 8)
+		return fail(ld, v->span, "at most 8 columns");
+	c->columns = dp_arena_alloc(ld->set->arena, v->n * sizeof(*c->columns));
+	if (!c->columns)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < v->n; i++) {
+		const struct dp_json_member *m = &v->u.members[i];
+		const struct dp_json *name = lookup ? m->value : NULL;
+		struct dp_column *col = &c->columns[i];
+
+		int r;
+
+		if (!lookup) {
+			col->name = dp_arena_strndup(ld->set->arena, m->key,
+						     m->key_len);
+			if (!col->name)
+				return -ENOMEM;
+			if ((r = resolve_field(ld, m->value, &col->field)) < 0)
+				return r;
+			continue;
+		}
+		col->field = dp_field_find(m->key);
+		if (!col->field)
+			return fail(ld, m->key_span, "unknown field \"%s\"", m->key);
+		if (name->kind != DP_JSON_STRING || !strchr(name->u.str, '.'))
+			return fail(ld, name->span, "a lookup is \"rows.column\"");
+		if (!(col->name = arena_str(ld, name)))
+			return -ENOMEM;
+	}
+	c->n_columns = v->n;
+	c->lookup = lookup;
+	return 0;
+}
+
+/* Arguments of the collection checks (not-among, only). */
+static int
+read_among_arg(struct loader *ld, const struct dp_json_member *m,
+	       struct dp_check *c)
+{
+	const struct dp_json *v = m->value;
+	int r;
+
+	if (strcmp(m->key, "of") == 0)
+		return resolve_fields(ld, v, &c->of_fields, &c->n_of_fields);
+	if (strcmp(m->key, "filter") == 0)
+		return compile_pattern(ld, v, &c->filter);
+	if (strcmp(m->key, "field") == 0)
+		return resolve_field(ld, v, &c->other);
+	/* within: where to gather; principals and strings hold no others */
+	if ((r = read_level(ld, v, &c->within)) < 0)
+		return r;
+	if (c->within < DP_LEVEL_SETUP || c->within > DP_LEVEL_STATEMENT)
+		return fail(ld, v->span, "\"within\" is setup, task, endpoint, "
+			    "role, trust or statement");
+	return 0;
+}
+
+/* Which keys each check type takes. */
+static bool
+takes(enum dp_check_type type, const char *key)
+{
+	static const struct {
+		const char *key;
+		unsigned types;
+	} args[] = {
+#define T(x) (1u << DP_CHECK_##x)
+		{"pattern", T(MATCH) | T(NO_MATCH)},
+		{"point_at_group", T(MATCH)},
+		{"or_missing", T(NO_MATCH)},
+		{"kind", T(DIAGNOSTIC)},
+		{"field", T(EQUALS) | T(DIFFERS) | T(NOT_AMONG) | T(ONLY)},
+		{"key", T(EQUALS) | T(DIFFERS)},
+		{"at", T(MISSING)},
+		{"of", T(NONE) | T(NOT_AMONG) | T(ONLY)},
+		{"require", T(NONE)},
+		{"within", T(NOT_AMONG) | T(ONLY)},
+		{"filter", T(NOT_AMONG) | T(ONLY)},
+		{"table", T(NOT_IN_TABLE)},
+		{"rows", T(NOT_IN_TABLE)},
+		{"columns", T(NOT_IN_TABLE)},
+		{"lookup", T(NOT_IN_TABLE)},
+#undef T
+	};
+
+	for (size_t i = 0; i < DP_ARRAY_SIZE(args); i++)
+		if (strcmp(args[i].key, key) == 0)
+			return (args[i].types >> type) & 1u;
+	return false;
+}
+
+static int
+read_check_arg(struct loader *ld, const struct dp_json_member *m,
+	       struct dp_check *c)
+{
+	const struct dp_json *v = m->value;
+	const char *key = m->key;
+	size_t k;
+
+	if (c->type == DP_CHECK_NOT_AMONG || c->type == DP_CHECK_ONLY)
+		return read_among_arg(ld, m, c);
+	if (strcmp(key, "pattern") == 0)
+		return compile_pattern(ld, v, &c->pattern);
+	if (strcmp(key, "key") == 0)
+		return compile_pattern(ld, v, &c->key);
+	if (strcmp(key, "point_at_group") == 0) {
+		if (v->kind != DP_JSON_NUMBER ||
+		    dp_parse_long(v->u.str, 0, DP_REGEX_MAX_GROUPS - 1,
+				  &(long){0}) < 0)
+			return fail(ld, v->span, "\"point_at_group\" must be 0..9");
+		c->span_group = (int)strtol(v->u.str, NULL, 10);
+		return 0;
+	}
+	if (strcmp(key, "or_missing") == 0) {
+		if (!is_bool(v))
+			return fail(ld, v->span, "\"or_missing\" must be true or false");
+		c->or_missing = v->kind == DP_JSON_TRUE;
+		return 0;
+	}
+	if (strcmp(key, "kind") == 0) {
+		for (k = 0; k < DP_DIAG__COUNT; k++)
+			if (v->kind == DP_JSON_STRING && diag_kinds[k] &&
+			    strcmp(v->u.str, diag_kinds[k]) == 0)
+				break;
+		if (k == DP_DIAG__COUNT)
+			return fail(ld, v->span, "unknown diagnostic kind");
+		c->diag_kind = (enum dp_diag_kind)k;
+		return 0;
+	}
+	if (strcmp(key, "field") == 0)
+		return resolve_field(ld, v, &c->other);
+	if (strcmp(key, "at") == 0)
+		return resolve_field(ld, v, &c->at);
+	if (strcmp(key, "of") == 0)
+		return read_level(ld, v, &c->of);
+	if (strcmp(key, "require") == 0)
+		return read_requirements(ld, v, "require", &c->require,
+					 &c->n_require);
+	if (strcmp(key, "table") == 0)
+		return get_name(ld, v, key, &c->table);
+	if (strcmp(key, "rows") == 0)
+		return get_name(ld, v, key, &c->rows);
+	return read_columns(ld, v, strcmp(key, "lookup") == 0, c);
+}
 
 /* The parts of "check" each type needs, and nothing it does not. */
 static int
 read_check_args(struct loader *ld, const struct dp_json *chk, struct dp_check *c)
 {
-	const struct dp_json *v;
 	int r = 0;
 
 	for (uint32_t i = 0; i < chk->n && r == 0; i++) {
 		const struct dp_json_member *m = &chk->u.members[i];
 
-		v = m->value;
 		if (strcmp(m->key, "type") == 0)
 			continue;
-		if (strcmp(m->key, "pattern") == 0 &&
-		    (c->type == DP_CHECK_MATCH || c->type == DP_CHECK_NO_MATCH)) {
-			r = compile_pattern(ld, v, &c->pattern);
-		} else if (strcmp(m->key, "point_at_group") == 0 &&
-			   c->type == DP_CHECK_MATCH) {
-			if (v->kind != DP_JSON_NUMBER ||
-			    dp_parse_long(v->u.str, 0, DP_REGEX_MAX_GROUPS - 1,
-					  &(long){0}) < 0)
-				return fail(ld, v->span, "\"point_at_group\" must be 0..9");
-			c->span_group = (int)strtol(v->u.str, NULL, 10);
-		} else if (strcmp(m->key, "kind") == 0 &&
-			   c->type == DP_CHECK_DIAGNOSTIC) {
-			size_t k;
-
-			for (k = 0; k < DP_DIAG__COUNT; k++)
-				if (v->kind == DP_JSON_STRING && diag_kinds[k] &&
-				    strcmp(v->u.str, diag_kinds[k]) == 0)
-					break;
-			if (k == DP_DIAG__COUNT)
-				return fail(ld, v->span, "unknown diagnostic kind");
-			c->diag_kind = (enum dp_diag_kind)k;
-		} else if (strcmp(m->key, "field") == 0 &&
-			   (c->type == DP_CHECK_EQUALS || c->type == DP_CHECK_DIFFERS)) {
-			r = resolve_field(ld, v, &c->other);
-		} else if (strcmp(m->key, "at") == 0 && c->type == DP_CHECK_MISSING) {
-			r = resolve_field(ld, v, &c->at);
-		} else if (strcmp(m->key, "of") == 0 && c->type == DP_CHECK_NONE) {
-			r = read_level(ld, v, &c->of);
-		} else if (strcmp(m->key, "require") == 0 && c->type == DP_CHECK_NONE) {
-			r = read_require(ld, v, c);
-		} else {
-			r = fail(ld, m->key_span, "\"%s\" does not belong in a "
-				 "\"%s\" check", m->key, check_types[c->type]);
-		}
+		if (!takes(c->type, m->key))
+			return fail(ld, m->key_span, "\"%s\" does not belong in a "
+				    "\"%s\" check", m->key, check_types[c->type]);
+		r = read_check_arg(ld, m, c);
 	}
 	if (r < 0)
 		return r;
-	if ((c->type == DP_CHECK_MATCH || c->type == DP_CHECK_NO_MATCH) &&
-	    !c->pattern)
-		return fail(ld, chk->span, "this check needs a \"pattern\"");
-	if ((c->type == DP_CHECK_EQUALS || c->type == DP_CHECK_DIFFERS) && !c->other)
-		return fail(ld, chk->span, "this check needs a \"field\"");
-	if (c->type == DP_CHECK_NONE && !c->require)
-		return fail(ld, chk->span, "this check needs \"of\" and \"require\"");
+	switch (c->type) {
+	case DP_CHECK_MATCH:
+	case DP_CHECK_NO_MATCH:
+		if (!c->pattern)
+			return fail(ld, chk->span, "this check needs a \"pattern\"");
+		break;
+	case DP_CHECK_EQUALS:
+	case DP_CHECK_DIFFERS:
+		if (!c->other)
+			return fail(ld, chk->span, "this check needs a \"field\"");
+		break;
+	case DP_CHECK_NONE:
+		if (!c->require)
+			return fail(ld, chk->span, "this check needs \"of\" and \"require\"");
+		break;
+	case DP_CHECK_NOT_AMONG:
+	case DP_CHECK_ONLY:
+		if (!c->of_fields)
+			return fail(ld, chk->span, "this check needs \"of\"");
+		break;
+	case DP_CHECK_NOT_IN_TABLE:
+		if (!c->table || !c->columns || (!c->lookup) != (c->rows != NULL))
+			return fail(ld, chk->span, "this check needs \"table\" and "
+				    "either \"rows\" and \"columns\" or \"lookup\"");
+		break;
+	default:
+		break;
+	}
 	return 0;
 }
 
@@ -505,9 +657,11 @@ read_check(struct loader *ld, const struct dp_json *rule, struct dp_check *c)
 	if (t == DP_ARRAY_SIZE(check_types))
 		return fail(ld, type->span, "unknown check type \"%s\" (known: "
 			    "match, no-match, missing, none, equals, differs, "
-			    "diagnostic, unknown-document)", type->u.str);
+			    "not-among, only, not-in-table, diagnostic, "
+			    "unknown-document)", type->u.str);
 	c->type = (enum dp_check_type)t;
 	c->span_group = -1;
+	c->within = DP_LEVEL__COUNT;
 	return read_check_args(ld, chk, c);
 }
 
@@ -537,6 +691,48 @@ read_select(struct loader *ld, const struct dp_json *rule, struct dp_check *c)
 			return fail(ld, sel->span, "selected fields must be of "
 				    "one kind for a \"%s\" check",
 				    check_types[c->type]);
+	for (size_t i = 0; c->lookup && i < c->n_select; i++) {
+		size_t k;
+
+		for (k = 0; k < c->n_columns; k++)
+			if (c->columns[k].field == c->select[i])
+				break;
+		if (k == c->n_columns)
+			return fail(ld, sel->span, "\"lookup\" names no column "
+				    "for \"%s\"", c->select[i]->name);
+	}
+	return 0;
+}
+
+/* A template string names only variables the engine knows: a typo would
+ * otherwise make its alternative fail silently, every time. */
+static int
+validate_template(struct loader *ld, const struct dp_json *node)
+{
+	const char *bad = NULL;
+	size_t len = 0;
+	struct dp_span at = node->span;
+
+	if (node->kind != DP_JSON_STRING ||
+	    dp_tmpl_validate(node->u.str, &bad, &len) == 0)
+		return 0;
+	if (dp_json_substr_span(ld->doc, node, (size_t)(bad - node->u.str), len,
+				&at) < 0)
+		at = node->span;
+	return fail(ld, at, "unknown template variable \"%.*s\"", (int)len, bad);
+}
+
+/* Every string of a text ("..." or {"en": ..., "zh": ...}). */
+static int
+validate_text(struct loader *ld, const struct dp_json *node)
+{
+	int r;
+
+	if (node->kind != DP_JSON_OBJECT)
+		return validate_template(ld, node);
+	for (uint32_t i = 0; i < node->n; i++)
+		if ((r = validate_template(ld, node->u.members[i].value)) < 0)
+			return r;
 	return 0;
 }
 
@@ -556,10 +752,11 @@ read_text_list(struct loader *ld, const struct dp_json *node,
 	if (!texts)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		r = read_text(ld, node->kind == DP_JSON_ARRAY ? node->u.items[i]
-							      : node,
-			      &texts[i]);
-		if (r < 0)
+		const struct dp_json *item =
+			node->kind == DP_JSON_ARRAY ? node->u.items[i] : node;
+
+		if ((r = read_text(ld, item, &texts[i])) < 0 ||
+		    (r = validate_text(ld, item)) < 0)
 			return r;
 	}
 	*ret = texts;
@@ -606,6 +803,8 @@ read_templates(struct loader *ld, const struct dp_json *rule,
 
 			if (s->kind != DP_JSON_STRING)
 				return fail(ld, s->span, "a replacement must be a string");
+			if ((r = validate_template(ld, s)) < 0)
+				return r;
 			c->replacements[i] = arena_str(ld, s);
 			if (!c->replacements[i])
 				return -ENOMEM;
@@ -1059,6 +1258,60 @@ load_each(struct dp_ruleset *set, const char *dir, bool tables,
 }
 
 /* Every yields_to names a loaded rule. */
+/* Is rows (up to len bytes) a list of rows in table? */
+static bool
+has_rows(const struct dp_table *table, const char *rows, size_t len)
+{
+	const struct dp_json *root = table ? table->doc->root : NULL;
+
+	for (uint32_t i = 0; root && root->kind == DP_JSON_OBJECT && i < root->n;
+	     i++)
+		if (root->u.members[i].key_len == len &&
+		    memcmp(root->u.members[i].key, rows, len) == 0)
+			return root->u.members[i].value->kind == DP_JSON_ARRAY;
+	return false;
+}
+
+/* A not-in-table check names a table and lists of rows that exist. */
+static int
+check_table_refs(struct dp_ruleset *set, const struct dp_rule *rule,
+		 char **reterr_msg)
+{
+	const struct dp_check *c = rule->check;
+	const struct dp_table *table;
+	struct loader ld = {.set = set, .source = rule->file};
+
+	if (c->type != DP_CHECK_NOT_IN_TABLE)
+		return 0;
+	table = dp_ruleset_table(set, c->table);
+	if (!table) {
+		fail(&ld, rule->span, "rule %s names unknown table \"%s\" "
+		     "(rules/tables/%s.json)", rule->id, c->table, c->table);
+		goto bad;
+	}
+	if (!c->lookup && !has_rows(table, c->rows, strlen(c->rows))) {
+		fail(&ld, rule->span, "rule %s: table \"%s\" has no list \"%s\"",
+		     rule->id, c->table, c->rows);
+		goto bad;
+	}
+	for (size_t i = 0; c->lookup && i < c->n_columns; i++) {
+		const char *name = c->columns[i].name;
+
+		if (has_rows(table, name, (size_t)(strchr(name, '.') - name)))
+			continue;
+		fail(&ld, rule->span, "rule %s: table \"%s\" has no list for "
+		     "\"%s\"", rule->id, c->table, name);
+		goto bad;
+	}
+	return 0;
+bad:
+	if (reterr_msg)
+		*reterr_msg = ld.error;
+	else
+		free(ld.error);
+	return -EINVAL;
+}
+
 static int
 check_references(struct dp_ruleset *set, char **reterr_msg)
 {
@@ -1078,6 +1331,8 @@ check_references(struct dp_ruleset *set, char **reterr_msg)
 				free(ld.error);
 			return -EINVAL;
 		}
+		if (check_table_refs(set, rule, reterr_msg) < 0)
+			return -EINVAL;
 	}
 	return 0;
 }

@@ -1,0 +1,433 @@
+/*
+ * checks.c - the checks that look beyond one value: whether a value is
+ * among the values of other fields (not-among, only: "the service
+ * principal's account is one the RAM principal trusts", "the role is
+ * among the roles exported for that account"), and whether a tuple of
+ * values is a row of a data table (not-in-table: the support matrix).
+ * Which fields and tables is rule data; the walk is engine.c's.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_int.h"
+#include "json.h"
+
+/* ---- collections: NOT_AMONG, ONLY ------------------------------------ */
+
+struct collection {
+	struct dp_eval *ev;
+	const struct dp_field *field;     /* the `of` field now walked */
+	struct dp_value *items;           /* copies: getters reuse slots */
+	size_t n, cap;
+};
+
+static bool
+same_text(const struct dp_value *a, const struct dp_value *b)
+{
+	return a->len == b->len && memcmp(a->str, b->str, a->len) == 0;
+}
+
+static int
+visit_member(void *data, const struct dp_ctx *ctx)
+{
+	struct collection *col = data;
+	struct dp_regex *filter = col->ev->check->filter;
+	const struct dp_value *v;
+	int r;
+
+	for (size_t i = 0; (v = dp_field_get(col->field, ctx, i)); i++) {
+		bool dup = false;
+
+		if (!dp_value_given(v))
+			continue;
+		if (filter && (r = dp_engine_match(col->ev, filter, v, NULL)) <= 0) {
+			if (r < 0)
+				return r;
+			continue;
+		}
+		for (size_t k = 0; k < col->n && !dup; k++)
+			dup = same_text(&col->items[k], v);
+		if (dup)
+			continue;
+		if (col->n == col->cap) {
+			size_t cap = col->cap ? col->cap * 2 : 8;
+			void *p = realloc(col->items, cap * sizeof(*col->items));
+
+			if (!p)
+				return -ENOMEM;
+			col->items = p;
+			col->cap = cap;
+		}
+		col->items[col->n++] = *v;
+	}
+	return 0;
+}
+
+/* The context with everything below level `within` taken away, so that
+ * a walk covers all of, say, the trust policy a principal belongs to. */
+static struct dp_ctx
+cut_to(struct dp_ctx ctx, enum dp_level within)
+{
+	struct dp_ctx cut = {.setup = ctx.setup, .scratch = ctx.scratch};
+
+	switch (within) {
+	case DP_LEVEL_STATEMENT:
+		cut.statement = ctx.statement;
+		/* fall through */
+	case DP_LEVEL_TRUST:
+		cut.trust = ctx.trust;
+		/* fall through */
+	case DP_LEVEL_ROLE:
+		cut.role = ctx.role;
+		break;
+	case DP_LEVEL_ENDPOINT:
+		cut.endpoint = ctx.endpoint;
+		/* fall through */
+	case DP_LEVEL_TASK:
+		cut.task = ctx.task;
+		break;
+	default:
+		break; /* the setup: everything */
+	}
+	return cut;
+}
+
+/* Lower-case ASCII with '_' as '-': the spellings people mix up. */
+static char
+fold(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return (char)(c - 'A' + 'a');
+	return c == '_' ? '-' : c;
+}
+
+#define CLOSE_MAX_LEN 128
+
+/* Edit distance of the folded texts, or max + 1 when above max. */
+static size_t
+distance(const char *a, size_t alen, const char *b, size_t blen, size_t max)
+{
+	size_t row[CLOSE_MAX_LEN + 1];
+
+	if (alen > CLOSE_MAX_LEN || blen > CLOSE_MAX_LEN ||
+	    (alen > blen ? alen - blen : blen - alen) > max)
+		return max + 1;
+	for (size_t j = 0; j <= blen; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= alen; i++) {
+		size_t diag = row[0], best;
+
+		row[0] = i;
+		best = row[0];
+		for (size_t j = 1; j <= blen; j++) {
+			size_t up = row[j];
+			size_t cost = fold(a[i - 1]) == fold(b[j - 1]) ? 0 : 1;
+			size_t d = diag + cost;
+
+			if (up + 1 < d)
+				d = up + 1;
+			if (row[j - 1] + 1 < d)
+				d = row[j - 1] + 1;
+			row[j] = d;
+			diag = up;
+			if (d < best)
+				best = d;
+		}
+		if (best > max)
+			return max + 1;
+	}
+	return row[blen];
+}
+
+/* The candidate nearest to text: the same but for letter case or '-'
+ * against '_', or at most max edits away; NULL when none is that close. */
+static const char *
+closest_of(const char *text, size_t len, const char *const *cands, size_t n,
+	   size_t max)
+{
+	const char *best = NULL;
+	size_t best_d = max + 1;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d = distance(text, len, cands[i], strlen(cands[i]), max);
+
+		if (d < best_d) {
+			best = cands[i];
+			best_d = d;
+		}
+	}
+	return best;
+}
+
+/* "a, b, c" of a list of texts. */
+static char *
+join(const char *const *items, size_t n)
+{
+	struct dp_buf b = {0};
+
+	for (size_t i = 0; i < n; i++)
+		if (dp_buf_printf(&b, "%s%s", i ? ", " : "", items[i]) < 0) {
+			dp_buf_free(&b);
+			return NULL;
+		}
+	return dp_buf_steal(&b);
+}
+
+int
+dp_check_among(struct dp_eval *ev, const struct dp_ctx *ctx, const struct dp_value *v)
+{
+	const struct dp_check *c = ev->check;
+	struct collection col = {.ev = ev};
+	struct dp_walker w = {.in = ev->in, .visit = visit_member, .data = &col};
+	struct dp_ctx base = c->within == DP_LEVEL__COUNT ? *ctx
+							   : cut_to(*ctx, c->within);
+	const struct dp_value *subject = c->other ? dp_field_get(c->other, ctx, 0) : v;
+	struct dp_value value;
+	const char **texts = NULL;
+	struct dp_found fd = {0};
+	bool fires = false, in = false, only = true;
+	int r = 0;
+
+	if (!subject || !dp_value_given(subject))
+		return 0;
+	value = *subject; /* the walk below may reuse its scratch slot */
+	if (c->filter && (r = dp_engine_match(ev, c->filter, &value, NULL)) <= 0)
+		return r;
+	for (size_t i = 0; i < c->n_of_fields && r == 0; i++) {
+		col.field = c->of_fields[i];
+		r = dp_engine_walk(&w, base, c->of_fields[i]->level);
+	}
+	if (r < 0 || col.n == 0)
+		goto out;
+	for (size_t k = 0; k < col.n; k++) {
+		if (same_text(&col.items[k], &value))
+			in = true;
+		else
+			only = false;
+	}
+	fires = c->type == DP_CHECK_NOT_AMONG ? !in : in && only;
+	if (!fires)
+		goto out;
+	texts = calloc(col.n, sizeof(*texts));
+	if (!texts) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t k = 0; k < col.n; k++) {
+		texts[k] = strndup(col.items[k].str, col.items[k].len);
+		if (!texts[k]) {
+			r = -ENOMEM;
+			goto out;
+		}
+	}
+	fd.among = join(texts, col.n);
+	if (!fd.among) {
+		r = -ENOMEM;
+		goto out;
+	}
+	fd.closest = closest_of(value.str, value.len, texts, col.n, 2);
+	r = dp_engine_emit(ev, ctx, v, &fd, v->origin);
+out:
+	for (size_t k = 0; texts && k < col.n; k++)
+		free((char *)texts[k]);
+	free(texts);
+	free((char *)fd.among);
+	free(col.items);
+	return r;
+}
+
+/* ---- tables: NOT_IN_TABLE -------------------------------------------- */
+
+static bool
+cell_holds(const struct dp_json *cell, const struct dp_value *v)
+{
+	if (!cell)
+		return true; /* a row without the column takes any value */
+	if (cell->kind == DP_JSON_STRING)
+		return dp_ascii_ieq(cell->u.str, cell->n, v->str, v->len);
+	if (cell->kind == DP_JSON_ARRAY)
+		for (uint32_t i = 0; i < cell->n; i++)
+			if (cell_holds(cell->u.items[i], v))
+				return true;
+	return false;
+}
+
+/* Appends the strings of a cell to a list without repeats. */
+static int
+add_cell_strings(const struct dp_json *cell, const char ***list, size_t *n)
+{
+	if (!cell)
+		return 0;
+	if (cell->kind == DP_JSON_ARRAY) {
+		for (uint32_t i = 0; i < cell->n; i++) {
+			int r = add_cell_strings(cell->u.items[i], list, n);
+
+			if (r < 0)
+				return r;
+		}
+		return 0;
+	}
+	if (cell->kind != DP_JSON_STRING)
+		return 0;
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*list)[i], cell->u.str) == 0)
+			return 0;
+	{
+		const char **p = realloc(*list, (*n + 1) * sizeof(**list));
+
+		if (!p)
+			return -ENOMEM;
+		*list = p;
+		p[(*n)++] = cell->u.str;
+	}
+	return 0;
+}
+
+/* A text of a table ("..." or {"en": ..., "zh": ...}) in lang. */
+static const char *
+cell_text(const struct dp_json *cell, enum dp_lang lang)
+{
+	const struct dp_json *t;
+
+	if (!cell)
+		return NULL;
+	if (cell->kind == DP_JSON_STRING)
+		return cell->u.str;
+	t = dp_json_get(cell, lang == DP_LANG_ZH ? "zh" : "en");
+	if (!t)
+		t = dp_json_get(cell, "en");
+	return t && t->kind == DP_JSON_STRING ? t->u.str : NULL;
+}
+
+/* The rows of a lookup ("rows.column") for the selected field, and the
+ * column; NULL when the table lacks them. */
+static const struct dp_json *
+lookup_rows(const struct dp_eval *ev, const struct dp_table *table,
+	    const char **ret_column)
+{
+	const struct dp_check *c = ev->check;
+	const struct dp_json *root = table->doc->root;
+
+	for (size_t k = 0; k < c->n_columns; k++) {
+		const char *name = c->columns[k].name;
+		const char *dot = strchr(name, '.');
+
+		if (c->columns[k].field != ev->field || !dot)
+			continue;
+		*ret_column = dot + 1;
+		for (uint32_t i = 0; root && root->kind == DP_JSON_OBJECT &&
+				     i < root->n; i++)
+			if (root->u.members[i].key_len == (size_t)(dot - name) &&
+			    memcmp(root->u.members[i].key, name,
+				   (size_t)(dot - name)) == 0)
+				return root->u.members[i].value;
+	}
+	return NULL;
+}
+
+/* lookup: the value must be written in its column of some row. */
+static int
+check_lookup(struct dp_eval *ev, const struct dp_ctx *ctx,
+	     const struct dp_table *table, const struct dp_value *v)
+{
+	const char *column = NULL;
+	const struct dp_json *rows = lookup_rows(ev, table, &column);
+	const char **known = NULL;
+	size_t n_known = 0;
+	struct dp_found fd = {0};
+	int r = 0;
+
+	if (!rows || rows->kind != DP_JSON_ARRAY || !dp_value_given(v))
+		return 0;
+	for (uint32_t i = 0; i < rows->n && r == 0; i++) {
+		const struct dp_json *cell = dp_json_get(rows->u.items[i], column);
+
+		if (cell && cell_holds(cell, v))
+			goto out;
+		r = add_cell_strings(cell, &known, &n_known);
+	}
+	if (r == 0) {
+		/* A name nobody wrote alike is no hint: about half of it
+		 * may differ. */
+		fd.closest = closest_of(v->str, v->len, known, n_known,
+					v->len / 2 + 1);
+		r = dp_engine_emit(ev, ctx, v, &fd, v->origin);
+	}
+out:
+	free(known);
+	return r;
+}
+
+#define MAX_COLUMNS 8
+
+int
+dp_check_table(struct dp_eval *ev, const struct dp_ctx *ctx,
+	       const struct dp_value *v)
+{
+	const struct dp_check *c = ev->check;
+	const struct dp_table *table = dp_ruleset_table(ev->in->rules, c->table);
+	const struct dp_json *rows;
+	struct dp_value values[MAX_COLUMNS];
+	const struct dp_json *caveat_row = NULL;
+	const char **allowed = NULL, **firsts = NULL;
+	size_t n_allowed = 0, n_firsts = 0;
+	struct dp_found fd = {0};
+	bool supported = false;
+	int r = 0;
+
+	if (!table)
+		return 0;
+	if (c->lookup)
+		return check_lookup(ev, ctx, table, v);
+	rows = dp_json_get(table->doc->root, c->rows);
+	if (!rows || rows->kind != DP_JSON_ARRAY || c->n_columns > MAX_COLUMNS)
+		return 0;
+	for (size_t k = 0; k < c->n_columns; k++) {
+		const struct dp_value *cv = dp_field_get(c->columns[k].field, ctx, 0);
+
+		if (!cv || !dp_value_given(cv))
+			return 0; /* not checkable: a rule on the unknown name says so */
+		values[k] = *cv;
+	}
+	for (uint32_t i = 0; i < rows->n && r == 0 && !supported; i++) {
+		const struct dp_json *row = rows->u.items[i];
+		size_t k;
+
+		for (k = 0; k < c->n_columns; k++)
+			if (!cell_holds(dp_json_get(row, c->columns[k].name), &values[k]))
+				break;
+		if (k == c->n_columns) {
+			supported = !dp_json_get(row, "caveat");
+			if (!caveat_row)
+				caveat_row = row;
+		} else if (k == c->n_columns - 1) {
+			r = add_cell_strings(dp_json_get(row, c->columns[k].name),
+					     &allowed, &n_allowed);
+		}
+		if (r == 0)
+			r = add_cell_strings(dp_json_get(row, c->columns[0].name),
+					     &firsts, &n_firsts);
+	}
+	if (r < 0 || supported)
+		goto out;
+	if (caveat_row) {
+		fd.caveat = cell_text(dp_json_get(caveat_row, "caveat"), ev->in->lang);
+		fd.lower = true;
+	} else {
+		if (n_allowed && !(fd.allowed = join(allowed, n_allowed))) {
+			r = -ENOMEM;
+			goto out;
+		}
+		fd.closest = closest_of(values[0].str, values[0].len, firsts,
+					n_firsts, 2);
+	}
+	r = dp_engine_emit(ev, ctx, v, &fd, v->origin);
+out:
+	free((char *)fd.allowed);
+	free(allowed);
+	free(firsts);
+	return r;
+}
