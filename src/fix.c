@@ -269,7 +269,7 @@ dp_fixer_encode(struct dp_fixer *fixer, struct dp_span span,
 					       &out);
 		break;
 	case PLACE_INSIDE:
-		r = dp_fix_encode_text(replacement, false, ctx.depth + 1, &out);
+		r = dp_fix_encode_text(replacement, false, ctx.depth, &out);
 		break;
 	}
 	if (r == 0)

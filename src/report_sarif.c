@@ -233,6 +233,25 @@ para(struct dp_buf *buf, const char *label, const char *s)
 			     label ? label : "", s);
 }
 
+/* Appends sep (when s is not empty) and s for Markdown: '&', '<' and
+ * '>' as entities, or GitHub's sanitiser would take the template's
+ * "<Alibaba Cloud account ID>" for a tag and drop it. */
+static int
+md_para(struct dp_buf *buf, const char *sep, const char *s)
+{
+	int r = 0;
+
+	if (!s || !*s)
+		return 0;
+	r = dp_buf_puts(buf, sep);
+	for (; *s && r == 0; s++)
+		r = *s == '&'   ? dp_buf_puts(buf, "&amp;")
+		    : *s == '<' ? dp_buf_puts(buf, "&lt;")
+		    : *s == '>' ? dp_buf_puts(buf, "&gt;")
+				: dp_buf_putc(buf, *s);
+	return r;
+}
+
 static int
 help_texts(const struct dp_rule *rule, enum dp_lang lang,
 	   struct dp_buf *text, struct dp_buf *md)
@@ -248,8 +267,10 @@ help_texts(const struct dp_rule *rule, enum dp_lang lang,
 	r |= para(text, "Right: ", rule->example_right);
 	r |= para(text, "From the DTS documentation: ", rule->doc);
 
-	r |= dp_buf_printf(md, "**%s**", summary);
-	r |= para(md, NULL, description);
+	r |= dp_buf_puts(md, "**");
+	r |= md_para(md, "", summary);
+	r |= dp_buf_puts(md, "**");
+	r |= md_para(md, "\n\n", description);
 	if (rule->console_error)
 		r |= dp_buf_printf(md, "\n\nConsole error: `%s`",
 				   rule->console_error);
