@@ -75,15 +75,16 @@ merge_duplicate_roles(struct dp_setup *setup)
 
 /* ---- attachment lists ----------------------------------------------- */
 
+/* Counts what fits and keeps it while it is the only one. */
 struct candidates {
-	struct dp_role *only;  /* the single candidate, when n == 1 */
+	void *only;  /* the single candidate, when n == 1 */
 	size_t n;
 };
 
 static void
-add_candidate(struct candidates *c, struct dp_role *role)
+add_candidate(struct candidates *c, void *candidate)
 {
-	c->only = c->n == 0 ? role : NULL;
+	c->only = c->n == 0 ? candidate : NULL;
 	c->n++;
 }
 
@@ -156,11 +157,12 @@ attach(struct dp_setup *setup, struct dp_role *role,
 	struct dp_attachment *all;
 	size_t n;
 
-	if (!role->has_attachments) {
-		role->has_attachments = true;
+	if (!role->has_attachments || role->n_attachments == 0)
+		role->attachments_origin = l->origin;
+	role->has_attachments = true;
+	if (role->n_attachments == 0) {
 		role->attachments = l->attachments;
 		role->n_attachments = l->n_attachments;
-		role->attachments_origin = l->origin;
 		return 0;
 	}
 	/* Several lists for one role (Terraform: one resource per policy). */
@@ -170,13 +172,30 @@ attach(struct dp_setup *setup, struct dp_role *role,
 	all = dp_arena_alloc(setup->arena, n * sizeof(*all));
 	if (!all)
 		return -ENOMEM;
-	if (role->n_attachments)
-		memcpy(all, role->attachments,
-		       role->n_attachments * sizeof(*all));
+	memcpy(all, role->attachments, role->n_attachments * sizeof(*all));
 	memcpy(all + role->n_attachments, l->attachments,
 	       l->n_attachments * sizeof(*all));
 	role->attachments = all;
 	role->n_attachments = n;
+	return 0;
+}
+
+int
+dp_associate_attach(struct dp_setup *setup, struct dp_role *role,
+		    struct dp_attachment_list *list)
+{
+	int r = attach(setup, role, list);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < setup->n_orphans; i++)
+		if (setup->orphans[i] == list) {
+			memmove(&setup->orphans[i], &setup->orphans[i + 1],
+				(setup->n_orphans - i - 1) *
+					sizeof(*setup->orphans));
+			setup->n_orphans--;
+			break;
+		}
 	return 0;
 }
 
@@ -243,9 +262,87 @@ associate_attachments(struct dp_setup *setup)
 	return 0;
 }
 
+/* ---- DTS instances and their tasks ------------------------------------ */
+
+static void
+fill_absent(struct dp_value *into, const struct dp_value *from)
+{
+	if (into->state == DP_VALUE_ABSENT && from->state != DP_VALUE_ABSENT)
+		*into = *from;
+}
+
+int
+dp_associate_instance(struct dp_setup *setup, struct dp_task *task,
+		      struct dp_task *instance)
+{
+	struct dp_endpoint *eps[] = {&task->source, &task->destination};
+	const struct dp_endpoint *from[] = {&instance->source,
+					    &instance->destination};
+
+	fill_absent(&task->sync_architecture, &instance->sync_architecture);
+	/* A bidirectional instance makes even its forward task two-way. */
+	if (instance->two_way == DP_TWO_WAY_YES ||
+	    task->two_way == DP_TWO_WAY_UNKNOWN)
+		task->two_way = instance->two_way == DP_TWO_WAY_UNKNOWN
+					? task->two_way : instance->two_way;
+	for (size_t i = 0; i < 2; i++) {
+		fill_absent(&eps[i]->engine, &from[i]->engine);
+		fill_absent(&eps[i]->region, &from[i]->region);
+	}
+	for (size_t i = 0; i < setup->n_tasks; i++)
+		if (setup->tasks[i] == instance) {
+			memmove(&setup->tasks[i], &setup->tasks[i + 1],
+				(setup->n_tasks - i - 1) * sizeof(*setup->tasks));
+			setup->n_tasks--;
+			break;
+		}
+	return 0;
+}
+
+/* An instance exported on its own (CreateDtsInstance) belongs to the
+ * only task of its document, else of its directory; otherwise it stays
+ * a task of its own, so that what it says is still checked. */
+static int
+associate_instances(struct dp_setup *setup)
+{
+	for (size_t i = 0; i < setup->n_tasks;) {
+		struct dp_task *inst = setup->tasks[i];
+		struct candidates doc = {0}, dir = {0};
+		struct dp_task *task;
+
+		if (!inst->instance_only) {
+			i++;
+			continue;
+		}
+		for (size_t k = 0; k < setup->n_tasks; k++) {
+			struct dp_task *cand = setup->tasks[k];
+
+			if (cand->instance_only)
+				continue;
+			if (cand->origin.source == inst->origin.source)
+				add_candidate(&doc, cand);
+			if (dp_associate_same_dir(cand->origin.source,
+						  inst->origin.source))
+				add_candidate(&dir, cand);
+		}
+		task = doc.n ? doc.only : dir.only;
+		if (!task) {
+			i++;
+			continue;
+		}
+		dp_associate_instance(setup, task, inst);
+	}
+	return 0;
+}
+
 int
 dp_associate(struct dp_setup *setup)
 {
+	int r;
+
 	merge_duplicate_roles(setup);
-	return associate_attachments(setup);
+	r = associate_attachments(setup);
+	if (r == 0)
+		r = associate_instances(setup);
+	return r;
 }

@@ -17,6 +17,16 @@
  * 0 or -ENOMEM. */
 int dp_associate(struct dp_setup *setup);
 
+/* Adds the attachments of list to role (marking them exported) and
+ * takes list out of setup->orphans.  0 or -ENOMEM. */
+int dp_associate_attach(struct dp_setup *setup, struct dp_role *role,
+			struct dp_attachment_list *list);
+
+/* Merges what instance says (two-way architecture, engines and regions
+ * the task lacks) into task and takes instance out of setup->tasks. */
+int dp_associate_instance(struct dp_setup *setup, struct dp_task *task,
+			  struct dp_task *instance);
+
 /* Whether two sources lie in the same directory (by their paths). */
 bool dp_associate_same_dir(const struct dp_source *a,
 			   const struct dp_source *b);

@@ -136,6 +136,10 @@ struct dp_task {
 	enum dp_two_way two_way;
 	struct dp_endpoint source;
 	struct dp_endpoint destination;
+	/* Describes a DTS instance (CreateDtsInstance, a Terraform
+	 * *_instance) rather than a configured task: associate.c merges it
+	 * into the task that runs on it, or keeps it on its own. */
+	bool instance_only;
 };
 
 /* An attachment list before association (associate.c), and afterwards

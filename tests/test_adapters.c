@@ -434,6 +434,266 @@ START_TEST(classify_unknown_noted_once)
 }
 END_TEST
 
+/* ---- Terraform -------------------------------------------------------- */
+
+/* A plan: role + attachment by reference (role_name unknown), job with
+ * an unknown destination owner and sensitive passwords, instance. */
+static const char tf_plan[] =
+	"{\"format_version\":\"1.2\",\"variables\":{\"pw\":{\"value\":\"VarPw-1\"}},"
+	"\"resource_changes\":["
+	"{\"address\":\"alicloud_ram_role.r\",\"mode\":\"managed\","
+	"\"type\":\"alicloud_ram_role\",\"name\":\"r\",\"change\":{\"actions\":"
+	"[\"create\"],\"before\":null,\"after\":{\"role_name\":\"ram-for-dts\","
+	"\"assume_role_policy_document\":\"{\\\"Statement\\\":[{\\\"Action\\\":"
+	"\\\"sts:AssumeRole\\\",\\\"Effect\\\":\\\"Allow\\\",\\\"Principal\\\":"
+	"{\\\"Service\\\":\\\"" UID_B "@dts.aliyuncs.com\\\"}}],\\\"Version\\\":"
+	"\\\"1\\\"}\"},\"after_unknown\":{\"arn\":true,\"document\":true}}},"
+	"{\"address\":\"alicloud_ram_role_policy_attachment.a\",\"mode\":\"managed\","
+	"\"type\":\"alicloud_ram_role_policy_attachment\",\"name\":\"a\","
+	"\"change\":{\"actions\":[\"create\"],\"after\":{\"policy_name\":"
+	"\"AliyunDTSRolePolicy\",\"policy_type\":\"System\",\"role_name\":null},"
+	"\"after_unknown\":{\"role_name\":true}}},"
+	"{\"address\":\"alicloud_ram_role_policy_attachment.gone\",\"mode\":\"managed\","
+	"\"type\":\"alicloud_ram_role_policy_attachment\",\"name\":\"gone\","
+	"\"change\":{\"actions\":[\"delete\"],\"before\":{\"policy_name\":\"X\"},"
+	"\"after\":null}},"
+	"{\"address\":\"alicloud_dts_synchronization_instance.i\",\"mode\":\"managed\","
+	"\"type\":\"alicloud_dts_synchronization_instance\",\"name\":\"i\","
+	"\"change\":{\"actions\":[\"create\"],\"after\":{\"sync_architecture\":"
+	"\"bidirectional\",\"source_endpoint_region\":\"cn-hangzhou\"}}},"
+	"{\"address\":\"alicloud_dts_synchronization_job.j\",\"mode\":\"managed\","
+	"\"type\":\"alicloud_dts_synchronization_job\",\"name\":\"j\","
+	"\"change\":{\"actions\":[\"create\"],\"after\":{"
+	"\"source_endpoint_instance_type\":\"RDS\",\"source_endpoint_engine_name\":"
+	"\"MySQL\",\"source_endpoint_owner_id\":\"" UID_A "\","
+	"\"source_endpoint_role\":\"ram-for-dts\",\"source_endpoint_password\":"
+	"\"Pw-Secret-1\",\"destination_endpoint_owner_id\":null,"
+	"\"destination_endpoint_role\":\"ram-dst\",\"destination_endpoint_user_name\":"
+	"\"u-Secret-2\"},\"after_unknown\":{\"destination_endpoint_owner_id\":true},"
+	"\"after_sensitive\":{\"source_endpoint_password\":true,"
+	"\"destination_endpoint_user_name\":true}}}],"
+	"\"configuration\":{\"root_module\":{\"variables\":{\"pw\":{\"sensitive\":"
+	"true}},\"resources\":[{\"address\":"
+	"\"alicloud_ram_role_policy_attachment.a\",\"expressions\":{\"role_name\":"
+	"{\"references\":[\"alicloud_ram_role.r.role_name\",\"alicloud_ram_role.r\"]}}},"
+	"{\"address\":\"alicloud_dts_synchronization_job.j\",\"expressions\":"
+	"{\"dts_instance_id\":{\"references\":[\"alicloud_dts_synchronization_instance.i.id\","
+	"\"alicloud_dts_synchronization_instance.i\"]}}}]}}}";
+
+START_TEST(terraform_plan)
+{
+	const char *docs[] = {"plan.json", tf_plan, NULL};
+	struct dp_run *run = run_docs(NULL, docs);
+	const struct dp_setup *setup = dp_run_setup(run);
+	const struct dp_role *role = find_role(setup, "ram-for-dts", NULL);
+	const struct dp_task *task;
+	const struct dp_source *src;
+
+	ck_assert_ptr_nonnull(role);
+	ck_assert_ptr_nonnull(role->trust);
+	ck_assert(value_is(&role->trust->statements[0].service[0].uid, UID_B));
+	ck_assert_int_eq(role->owner_uid.state, DP_VALUE_UNKNOWN);
+	ck_assert(role->has_attachments);
+	ck_assert_uint_eq(role->n_attachments, 1);
+	ck_assert(value_is(&role->attachments[0].name, "AliyunDTSRolePolicy"));
+	ck_assert_uint_eq(setup->n_orphans, 0);
+	/* The instance merged into its job: one task, two-way. */
+	ck_assert_uint_eq(setup->n_tasks, 1);
+	task = setup->tasks[0];
+	ck_assert_int_eq(task->two_way, DP_TWO_WAY_YES);
+	ck_assert(value_is(&task->sync_architecture, "bidirectional"));
+	ck_assert(value_is(&task->source.region, "cn-hangzhou"));
+	ck_assert(value_is(&task->job_type, "SYNC"));
+	ck_assert_str_eq(task->source.access_method, "Alibaba Cloud Instance");
+	ck_assert_int_eq(task->destination.owner_uid.state, DP_VALUE_UNKNOWN);
+	ck_assert_str_eq(task->destination.owner_uid.unknown_why,
+			 "known only after apply");
+	ck_assert_str_eq(task->destination.owner_uid.origin.pointer,
+			 "/resource_changes/4/change/after_unknown/"
+			 "destination_endpoint_owner_id");
+	ck_assert(value_is(&task->destination.role_name, "ram-dst"));
+	ck_assert_ptr_nonnull(find_note(setup, "alicloud_dts_synchronization_job.j: "
+					       "destination_endpoint_owner_id "
+					       "known only after apply"));
+	ck_assert_ptr_nonnull(find_note(setup, "arn (the role's account)"));
+	/* Sensitive and password values never reach a snippet. */
+	src = role->origin.source;
+	ck_assert(dp_source_is_secret(src, tl_offset_of(src->data, "Pw-Secret-1")));
+	ck_assert(dp_source_is_secret(src, tl_offset_of(src->data, "u-Secret-2")));
+	ck_assert(dp_source_is_secret(src, tl_offset_of(src->data, "VarPw-1")));
+	dp_run_free(run);
+}
+END_TEST
+
+START_TEST(terraform_state_deprecated_names)
+{
+	const char *state =
+		"{\"format_version\":\"1.0\",\"values\":{\"root_module\":{"
+		"\"child_modules\":[{\"child_modules\":[{\"resources\":[{"
+		"\"address\":\"module.a.module.b.alicloud_ram_role.old\","
+		"\"mode\":\"managed\",\"type\":\"alicloud_ram_role\","
+		"\"values\":{\"name\":\"legacy-role\",\"role_name\":null,"
+		"\"arn\":\"acs:ram::" UID_A ":role/legacy-role\","
+		"\"assume_role_policy_document\":null,\"document\":"
+		"\"{\\\"Statement\\\":[],\\\"Version\\\":\\\"1\\\"}\"}}]}]}]}}}";
+	const char *docs[] = {"state.json", state, NULL};
+	struct dp_run *run = run_docs(NULL, docs);
+	const struct dp_role *role = find_role(dp_run_setup(run), "legacy-role",
+					       NULL);
+
+	ck_assert_ptr_nonnull(role);
+	ck_assert(value_is(&role->owner_uid, UID_A));
+	ck_assert_ptr_nonnull(role->trust);
+	ck_assert_str_eq(role->trust->origin.pointer,
+			 "/values/root_module/child_modules/0/child_modules/0/"
+			 "resources/0/values/document");
+	dp_run_free(run);
+}
+END_TEST
+
+/* ---- ROS ------------------------------------------------------------ */
+
+static const char ros_template[] =
+	"{\"ROSTemplateFormatVersion\":\"2015-09-01\",\"Parameters\":{"
+	"\"Name\":{\"Type\":\"String\",\"Default\":\"ram-for-dts\"}},"
+	"\"Resources\":{\"Role\":{\"Type\":\"ALIYUN::RAM::Role\",\"Properties\":{"
+	"\"RoleName\":{\"Ref\":\"Name\"},\"AssumeRolePolicyDocument\":{"
+	"\"Version\":\"1\",\"Statement\":[{\"Action\":\"sts:AssumeRole\","
+	"\"Effect\":\"Allow\",\"Principal\":{\"RAM\":[{\"Fn::Sub\":"
+	"\"acs:ram::${Uid}:root\"}],\"Service\":\"" UID_B "@dts.aliyuncs.com\"}}]},"
+	"\"Policies\":[{\"PolicyName\":\"inline-one\",\"PolicyDocument\":{}}],"
+	"\"PolicyAttachments\":{\"System\":[\"AliyunVPCReadOnlyAccess\"]}}},"
+	"\"Attach\":{\"Type\":\"ALIYUN::RAM::AttachPolicyToRole\",\"Properties\":{"
+	"\"PolicyName\":\"AliyunDTSRolePolicy\",\"PolicyType\":\"System\","
+	"\"RoleName\":{\"Fn::GetAtt\":[\"Role\",\"RoleName\"]}}}}}";
+
+START_TEST(ros_template_links)
+{
+	const char *docs[] = {"t.json", ros_template, NULL};
+	struct dp_run *run = run_docs(NULL, docs);
+	const struct dp_setup *setup = dp_run_setup(run);
+	const struct dp_role *role = find_role(setup, "ram-for-dts", NULL);
+	const struct dp_statement *st;
+
+	ck_assert_ptr_nonnull(role);
+	ck_assert_str_eq(role->name.origin.pointer, "/Parameters/Name/Default");
+	ck_assert_ptr_nonnull(find_note(setup, "Default of parameter Name"));
+	ck_assert_uint_eq(role->n_attachments, 3);
+	ck_assert(value_is(&role->attachments[0].name, "inline-one"));
+	ck_assert(value_is(&role->attachments[0].type, "Custom"));
+	ck_assert(value_is(&role->attachments[1].name, "AliyunVPCReadOnlyAccess"));
+	ck_assert(value_is(&role->attachments[1].type, "System"));
+	ck_assert(value_is(&role->attachments[2].name, "AliyunDTSRolePolicy"));
+	ck_assert_uint_eq(setup->n_orphans, 0);
+	st = &role->trust->statements[0];
+	ck_assert_int_eq(st->ram[0].value.state, DP_VALUE_UNKNOWN);
+	ck_assert_str_eq(st->ram[0].value.unknown_why,
+			 "a ROS intrinsic function (Fn::Sub)");
+	ck_assert(value_is(&st->service[0].uid, UID_B));
+	/* The text inside Fn::Sub is not a string of the policy. */
+	for (size_t i = 0; i < role->trust->n_strings; i++)
+		ck_assert_ptr_null(strstr(role->trust->strings[i].str, "${"));
+	ck_assert_ptr_nonnull(find_note(setup, "intrinsic functions (Fn::Sub)"));
+	dp_run_free(run);
+}
+END_TEST
+
+/* ---- legacy task and CreateDtsInstance ----------------------------- */
+
+START_TEST(legacy_migration_job)
+{
+	const char *objects =
+		"{\"MigrationJobId\":\"dtsabc\",\"SourceEndpoint\":{\"InstanceType\":"
+		"\"Express\",\"EngineName\":\"MySQL\",\"OwnerID\":\"" UID_A "\","
+		"\"Role\":\"ram-for-dts\"},\"DestinationEndpoint\":{\"InstanceType\":"
+		"\"LocalInstance\",\"EngineName\":\"SQLServer\"}}";
+	const char *flat =
+		"{\"SourceEndpoint.InstanceType\":\"dg\",\"SourceEndpoint.EngineName\":"
+		"\"Redis\",\"SourceEndpoint.OwnerID\":\"" UID_B "\","
+		"\"DestinationEndpoint.InstanceType\":\"cen\"}";
+	const char *docs[] = {"a/o.json", objects, "b/f.json", flat, NULL};
+	struct dp_run *run = run_docs(NULL, docs);
+	const struct dp_setup *setup = dp_run_setup(run);
+	const struct dp_task *t0 = setup->tasks[0], *t1 = setup->tasks[1];
+
+	ck_assert_uint_eq(setup->n_tasks, 2);
+	ck_assert(value_is(&t0->source.owner_uid, UID_A));
+	ck_assert_str_eq(t0->source.owner_uid.origin.pointer,
+			 "/SourceEndpoint/OwnerID");
+	ck_assert(value_is(&t0->source.role_name, "ram-for-dts"));
+	ck_assert_str_eq(t0->source.access_method,
+			 "Express Connect/VPN Gateway/Smart Access Gateway");
+	ck_assert_str_eq(t0->destination.access_method, "public IP");
+	ck_assert_str_eq(t0->destination.database_type, "SQL Server");
+	ck_assert(value_is(&t0->job_type, "MIGRATION"));
+	ck_assert(value_is(&t1->source.owner_uid, UID_B));
+	ck_assert_str_eq(t1->source.owner_uid.origin.pointer,
+			 "/SourceEndpoint.OwnerID");
+	ck_assert_str_eq(t1->source.access_method, "Database Gateway");
+	ck_assert_str_eq(t1->source.database_type, "Tair/Redis");
+	ck_assert_str_eq(t1->destination.access_method,
+			 "Cloud Enterprise Network (CEN)");
+	dp_run_free(run);
+}
+END_TEST
+
+START_TEST(create_instance_merge)
+{
+	const char *inst =
+		"{\"Type\":\"SYNC\",\"SyncArchitecture\":\"bidirectional\","
+		"\"SourceRegion\":\"cn-hangzhou\",\"DestinationRegion\":"
+		"\"cn-shanghai\",\"DestinationEndpointEngineName\":\"MySQL\"}";
+	const char *job =
+		"{\"DtsJobName\":\"j\",\"SourceEndpointInstanceType\":\"RDS\","
+		"\"DestinationEndpointInstanceType\":\"RDS\"}";
+	const char *docs[] = {
+		"same/inst.json", inst, "same/job.json", job,
+		"alone/inst.json", inst, NULL,
+	};
+	struct dp_run *run = run_docs(NULL, docs);
+	const struct dp_setup *setup = dp_run_setup(run);
+	const struct dp_task *merged = NULL, *alone = NULL;
+
+	ck_assert_uint_eq(setup->n_tasks, 2);
+	for (size_t i = 0; i < setup->n_tasks; i++) {
+		if (setup->tasks[i]->instance_only)
+			alone = setup->tasks[i];
+		else
+			merged = setup->tasks[i];
+	}
+	ck_assert_ptr_nonnull(merged);
+	ck_assert_ptr_nonnull(alone);
+	ck_assert_str_eq(alone->origin.source->path, "alone/inst.json");
+	ck_assert_int_eq(merged->two_way, DP_TWO_WAY_YES);
+	ck_assert(value_is(&merged->destination.region, "cn-shanghai"));
+	ck_assert_str_eq(merged->destination.region.origin.source->path,
+			 "same/inst.json");
+	ck_assert_str_eq(merged->destination.database_type, "MySQL");
+	dp_run_free(run);
+}
+END_TEST
+
+START_TEST(array_of_shapes)
+{
+	char *bundle = dp_asprintf("[%s, %s, %s]", GET_ROLE("ram-for-dts", UID_A,
+							      UID_B),
+				   POLICIES, CALLER(UID_B));
+	const char *docs[] = {"bundle.json", bundle, NULL};
+	struct dp_run *run = run_docs(NULL, docs);
+	const struct dp_setup *setup = dp_run_setup(run);
+	const struct dp_role *role = find_role(setup, "ram-for-dts", NULL);
+
+	/* The only role of the document gets the list of the document. */
+	ck_assert(role->has_attachments);
+	ck_assert_str_eq(role->attachments[0].name.origin.pointer,
+			 "/1/Policies/Policy/0/PolicyName");
+	ck_assert(value_is(&setup->creator_uid, UID_B));
+	ck_assert_str_eq(setup->creator_uid.origin.pointer, "/2/AccountId");
+	dp_run_free(run);
+	free(bundle);
+}
+END_TEST
+
 static Suite *
 adapters_suite(void)
 {
@@ -454,6 +714,15 @@ adapters_suite(void)
 	tcase_add_test(tc, list_roles);
 	tcase_add_test(tc, list_roles_truncated);
 	tcase_add_test(tc, list_roles_merge_with_get_role);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("shapes");
+	tcase_add_checked_fixture(tc, load_rules, free_rules);
+	tcase_add_test(tc, terraform_plan);
+	tcase_add_test(tc, terraform_state_deprecated_names);
+	tcase_add_test(tc, ros_template_links);
+	tcase_add_test(tc, legacy_migration_job);
+	tcase_add_test(tc, create_instance_merge);
+	tcase_add_test(tc, array_of_shapes);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("classify");
 	tcase_add_checked_fixture(tc, load_rules, free_rules);

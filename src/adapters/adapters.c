@@ -12,12 +12,17 @@
 #include "util.h"
 
 const struct dp_adapter *const dp_adapters[] = {
+	&dp_adapter_terraform,
+	&dp_adapter_ros,
 	&dp_adapter_ram_role,
 	&dp_adapter_ram_list_roles,
 	&dp_adapter_ram_list_policies,
+	&dp_adapter_ram_policy,
 	&dp_adapter_sts_caller_identity,
+	&dp_adapter_dts_legacy,
 	&dp_adapter_dts_describe,
 	&dp_adapter_dts_configure,
+	&dp_adapter_dts_create_instance,
 	&dp_adapter_policy_document,
 	NULL,
 };

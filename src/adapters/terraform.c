@@ -1,0 +1,959 @@
+/*
+ * terraform.c - `terraform show -json` output, plan or state: the
+ * alicloud RAM roles, role policy attachments, DTS jobs and DTS
+ * instances of every module.  Values Terraform knows only after apply
+ * (after_unknown) and values marked sensitive become "not checkable"
+ * with a note, never "missing"; sensitive values are masked in the
+ * source so no snippet shows them.  Links inside the plan (attachment to
+ * role, job to instance) are made here, by value or by the references
+ * the configuration records; links across documents are associate.c's.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adapters.h"
+#include "associate.h"
+#include "util.h"
+
+#define MAX_MODULE_DEPTH 64
+
+enum tf_kind {
+	TF_ROLE,
+	TF_ATTACHMENT,
+	TF_SYNC_JOB,
+	TF_MIGRATION_JOB,
+	TF_INSTANCE,
+};
+
+static const struct {
+	const char *type;
+	enum tf_kind kind;
+} tf_types[] = {
+	{"alicloud_ram_role", TF_ROLE},
+	{"alicloud_ram_role_policy_attachment", TF_ATTACHMENT},
+	{"alicloud_dts_synchronization_job", TF_SYNC_JOB},
+	{"alicloud_dts_migration_job", TF_MIGRATION_JOB},
+	{"alicloud_dts_synchronization_instance", TF_INSTANCE},
+	{"alicloud_dts_migration_instance", TF_INSTANCE},
+};
+
+/* One resource as the plan or state shows it. */
+struct tf_res {
+	enum tf_kind kind;
+	const struct dp_json *node;      /* the resource object */
+	const char *pointer;
+	const char *address;             /* "module.a.alicloud_ram_role.r" */
+	const struct dp_json *values;    /* after / values (an object) */
+	const char *values_ptr;
+	const struct dp_json *unknown;   /* after_unknown, or NULL */
+	const char *unknown_ptr;
+	const struct dp_json *sensitive; /* after_sensitive / sensitive_values */
+	struct dp_role *role;            /* TF_ROLE, once loaded */
+	struct dp_task *task;            /* jobs and instances, once loaded */
+	struct dp_attachment_list *list; /* TF_ATTACHMENT, once loaded */
+	struct dp_buf unknown_attrs;     /* for the note */
+	struct dp_buf sensitive_attrs;
+	struct dp_origin first_unknown;  /* where the note points */
+};
+
+struct tf {
+	struct dp_adapt_ctx *ctx;
+	const struct dp_json *root;
+	const char *pointer;
+	struct tf_res *res;
+	size_t n_res, cap_res;
+};
+
+/* ---- detection -------------------------------------------------------- */
+
+static bool
+detect(const struct dp_json *root)
+{
+	const struct dp_json *values;
+
+	if (!root || root->kind != DP_JSON_OBJECT ||
+	    !dp_json_get(root, "format_version"))
+		return false;
+	values = dp_json_get(root, "values");
+	return dp_json_get(root, "planned_values") ||
+	       dp_json_get(root, "resource_changes") ||
+	       dp_json_get(values, "root_module") ||
+	       dp_json_get(root, "prior_state") ||
+	       dp_json_get(root, "terraform_version");
+}
+
+/* ---- secrets -------------------------------------------------------- */
+
+/* Marks every scalar below node as secret. */
+static int
+mask_all(struct dp_source *source, const struct dp_json *node, unsigned depth)
+{
+	int r;
+
+	if (!node || depth > MAX_MODULE_DEPTH)
+		return 0;
+	switch (node->kind) {
+	case DP_JSON_STRING:
+	case DP_JSON_NUMBER:
+		return dp_source_add_secret(source, node->span);
+	case DP_JSON_ARRAY:
+	case DP_JSON_OBJECT:
+		for (uint32_t i = 0; i < node->n; i++) {
+			r = mask_all(source, node->kind == DP_JSON_ARRAY
+						     ? node->u.items[i]
+						     : node->u.members[i].value,
+				     depth + 1);
+			if (r < 0)
+				return r;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* Masks the parts of value that the sensitivity mask (after_sensitive,
+ * sensitive_values: true, or an object/array of the same shape) marks. */
+static int
+mask_sensitive(struct dp_source *source, const struct dp_json *value,
+	       const struct dp_json *mask, unsigned depth)
+{
+	int r;
+
+	if (!value || !mask || depth > MAX_MODULE_DEPTH)
+		return 0;
+	if (mask->kind == DP_JSON_TRUE)
+		return mask_all(source, value, depth);
+	if (mask->kind == DP_JSON_OBJECT && value->kind == DP_JSON_OBJECT) {
+		for (uint32_t i = 0; i < mask->n; i++) {
+			r = mask_sensitive(source,
+					   dp_json_get(value, mask->u.members[i].key),
+					   mask->u.members[i].value, depth + 1);
+			if (r < 0)
+				return r;
+		}
+	} else if (mask->kind == DP_JSON_ARRAY && value->kind == DP_JSON_ARRAY) {
+		for (uint32_t i = 0; i < mask->n && i < value->n; i++) {
+			r = mask_sensitive(source, value->u.items[i],
+					   mask->u.items[i], depth + 1);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+/* Everything the document itself marks sensitive, wherever it is:
+ * outputs ({"sensitive": true, "value": ...}) and resource values. */
+static int
+mask_marked(struct dp_source *source, const struct dp_json *node,
+	    unsigned depth)
+{
+	int r;
+
+	if (!node || depth > 256)
+		return 0;
+	if (node->kind == DP_JSON_OBJECT) {
+		/* Resources of planned_values, prior_state and state carry
+		 * sensitive_values; changes carry before/after_sensitive. */
+		static const char *const pairs[][2] = {
+			{"values", "sensitive_values"},
+			{"after", "after_sensitive"},
+			{"before", "before_sensitive"},
+		};
+
+		if (dp_json_is(dp_json_get(node, "sensitive"), DP_JSON_TRUE)) {
+			r = mask_all(source, dp_json_get(node, "value"), 0);
+			if (r < 0)
+				return r;
+		}
+		for (size_t i = 0; i < DP_ARRAY_SIZE(pairs); i++) {
+			r = mask_sensitive(source, dp_json_get(node, pairs[i][0]),
+					   dp_json_get(node, pairs[i][1]), 0);
+			if (r < 0)
+				return r;
+		}
+	}
+	if (node->kind != DP_JSON_OBJECT && node->kind != DP_JSON_ARRAY)
+		return 0;
+	for (uint32_t i = 0; i < node->n; i++) {
+		r = mask_marked(source, node->kind == DP_JSON_ARRAY
+						? node->u.items[i]
+						: node->u.members[i].value,
+				depth + 1);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int
+mask_sensitive_variables(struct dp_source *source, const struct dp_json *root)
+{
+	const struct dp_json *vars = dp_json_get(root, "variables");
+	const struct dp_json *config = dp_json_path(root,
+						    "configuration/root_module/variables");
+	int r;
+
+	for (uint32_t i = 0; vars && vars->kind == DP_JSON_OBJECT && i < vars->n;
+	     i++) {
+		const struct dp_json_member *m = &vars->u.members[i];
+
+		if (!dp_json_is(dp_json_get(dp_json_get(config, m->key),
+					    "sensitive"), DP_JSON_TRUE))
+			continue;
+		r = mask_all(source, dp_json_get(m->value, "value"), 0);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* ---- collecting resources ------------------------------------------- */
+
+static bool
+kind_of(const struct dp_json *node, enum tf_kind *ret_kind)
+{
+	const struct dp_json *type = dp_json_get(node, "type");
+	const struct dp_json *mode = dp_json_get(node, "mode");
+
+	/* Data sources read what exists; they declare nothing. */
+	if (mode && !(mode->kind == DP_JSON_STRING &&
+		      strcmp(mode->u.str, "managed") == 0))
+		return false;
+	if (!type || type->kind != DP_JSON_STRING)
+		return false;
+	for (size_t i = 0; i < DP_ARRAY_SIZE(tf_types); i++)
+		if (strcmp(type->u.str, tf_types[i].type) == 0) {
+			*ret_kind = tf_types[i].kind;
+			return true;
+		}
+	return false;
+}
+
+static bool
+seen(const struct tf *tf, const char *address)
+{
+	for (size_t i = 0; address && i < tf->n_res; i++)
+		if (tf->res[i].address && strcmp(tf->res[i].address, address) == 0)
+			return true;
+	return false;
+}
+
+static int
+add_res(struct tf *tf, const struct tf_res *res)
+{
+	if (tf->n_res == tf->cap_res) {
+		size_t cap = tf->cap_res ? tf->cap_res * 2 : 16;
+		struct tf_res *bigger = realloc(tf->res, cap * sizeof(*bigger));
+
+		if (!bigger)
+			return -ENOMEM;
+		tf->res = bigger;
+		tf->cap_res = cap;
+	}
+	tf->res[tf->n_res++] = *res;
+	return 0;
+}
+
+/* resource_changes[]: what the plan will make (change.after). */
+static int
+collect_changes(struct tf *tf)
+{
+	struct dp_arena *arena = tf->ctx->setup->arena;
+	const struct dp_json *changes = dp_json_get(tf->root, "resource_changes");
+	const char *base;
+
+	if (!changes || changes->kind != DP_JSON_ARRAY)
+		return 0;
+	base = dp_json_pointer_join(arena, tf->pointer, "resource_changes");
+	if (!base)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < changes->n; i++) {
+		const struct dp_json *node = changes->u.items[i];
+		const struct dp_json *change = dp_json_get(node, "change");
+		const struct dp_json *after = dp_json_get(change, "after");
+		struct tf_res res = {.node = node};
+		const char *change_ptr;
+
+		/* A resource being destroyed (after null) or deposed is
+		 * not part of the setup that will exist. */
+		if (!kind_of(node, &res.kind) || !after ||
+		    after->kind != DP_JSON_OBJECT ||
+		    dp_json_get(node, "deposed"))
+			continue;
+		res.pointer = dp_json_pointer_index(arena, base, i);
+		change_ptr = dp_json_pointer_join(arena, res.pointer, "change");
+		res.values_ptr = dp_json_pointer_join(arena, change_ptr, "after");
+		res.unknown_ptr = dp_json_pointer_join(arena, change_ptr,
+						       "after_unknown");
+		if (!res.pointer || !change_ptr || !res.values_ptr ||
+		    !res.unknown_ptr)
+			return -ENOMEM;
+		res.address = dp_json_string(dp_json_get(node, "address"));
+		res.values = after;
+		res.unknown = dp_json_get(change, "after_unknown");
+		res.sensitive = dp_json_get(change, "after_sensitive");
+		if (add_res(tf, &res) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* planned_values / values: a module and its child modules. */
+static int
+collect_module(struct tf *tf, const struct dp_json *module, const char *ptr,
+	       unsigned depth)
+{
+	struct dp_arena *arena = tf->ctx->setup->arena;
+	const struct dp_json *resources = dp_json_get(module, "resources");
+	const struct dp_json *children = dp_json_get(module, "child_modules");
+	const char *base;
+	int r;
+
+	if (!module || module->kind != DP_JSON_OBJECT || depth > MAX_MODULE_DEPTH)
+		return 0;
+	base = dp_json_pointer_join(arena, ptr, "resources");
+	if (!base)
+		return -ENOMEM;
+	for (uint32_t i = 0; resources && resources->kind == DP_JSON_ARRAY &&
+			     i < resources->n; i++) {
+		const struct dp_json *node = resources->u.items[i];
+		const struct dp_json *values = dp_json_get(node, "values");
+		struct tf_res res = {.node = node};
+
+		res.address = dp_json_string(dp_json_get(node, "address"));
+		if (!kind_of(node, &res.kind) || !values ||
+		    values->kind != DP_JSON_OBJECT || seen(tf, res.address))
+			continue;
+		res.pointer = dp_json_pointer_index(arena, base, i);
+		res.values_ptr = dp_json_pointer_join(arena, res.pointer,
+						      "values");
+		if (!res.pointer || !res.values_ptr)
+			return -ENOMEM;
+		res.values = values;
+		res.sensitive = dp_json_get(node, "sensitive_values");
+		if (add_res(tf, &res) < 0)
+			return -ENOMEM;
+	}
+	base = dp_json_pointer_join(arena, ptr, "child_modules");
+	if (!base)
+		return -ENOMEM;
+	for (uint32_t i = 0; children && children->kind == DP_JSON_ARRAY &&
+			     i < children->n; i++) {
+		const char *child = dp_json_pointer_index(arena, base, i);
+
+		if (!child)
+			return -ENOMEM;
+		r = collect_module(tf, children->u.items[i], child, depth + 1);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int
+collect(struct tf *tf)
+{
+	struct dp_arena *arena = tf->ctx->setup->arena;
+	const char *ptr;
+	int r;
+
+	/* A plan: resource_changes has after_unknown, so it comes first;
+	 * planned_values adds what it lacks (by address, never twice). */
+	r = collect_changes(tf);
+	if (r < 0)
+		return r;
+	ptr = dp_arena_printf(arena, "%s/planned_values/root_module",
+			      tf->pointer);
+	if (!ptr)
+		return -ENOMEM;
+	r = collect_module(tf, dp_json_path(tf->root, "planned_values/root_module"),
+			   ptr, 0);
+	if (r < 0 || tf->n_res || dp_json_get(tf->root, "planned_values"))
+		return r;
+	/* A state. */
+	ptr = dp_arena_printf(arena, "%s/values/root_module", tf->pointer);
+	if (!ptr)
+		return -ENOMEM;
+	return collect_module(tf, dp_json_path(tf->root, "values/root_module"),
+			      ptr, 0);
+}
+
+/* ---- values ------------------------------------------------------------ */
+
+#define WHY_AFTER_APPLY "known only after apply"
+#define WHY_SENSITIVE "sensitive in the plan"
+
+/* Lists an attribute that cannot be checked, for the resource's note. */
+static int
+note_attr(struct tf_res *res, const struct dp_value *v, const char *label)
+{
+	bool later = strcmp(v->unknown_why, WHY_AFTER_APPLY) == 0;
+	struct dp_buf *list = later ? &res->unknown_attrs : &res->sensitive_attrs;
+
+	if (!res->unknown_attrs.len && !res->sensitive_attrs.len)
+		res->first_unknown = v->origin;
+	return dp_buf_printf(list, "%s%s", list->len ? ", " : "", label) < 0
+		       ? -ENOMEM : 0;
+}
+
+/*
+ * Reads attribute attr of res: PRESENT/ABSENT as written, UNKNOWN when
+ * Terraform knows it only after apply or it is marked sensitive (then it
+ * is masked and never printed).  noted: whether the report should name
+ * it when it cannot be checked.
+ */
+static int
+attr_value(struct tf *tf, struct tf_res *res, const char *attr, bool noted,
+	   struct dp_value *ret)
+{
+	struct dp_adapt_ctx *ctx = tf->ctx;
+	const struct dp_json_member *u = dp_json_member(res->unknown, attr);
+	const struct dp_json_member *s = dp_json_member(res->sensitive, attr);
+	const struct dp_json *v = dp_json_get(res->values, attr);
+	int r;
+
+	r = dp_adapt_member(ctx, res->values, res->values_ptr, attr, ret);
+	if (r < 0)
+		return r;
+	if (u && u->value->kind == DP_JSON_TRUE &&
+	    (!v || v->kind == DP_JSON_NULL)) {
+		ret->state = DP_VALUE_UNKNOWN;
+		ret->unknown_why = WHY_AFTER_APPLY;
+		ret->origin.span = u->value->span;
+		ret->origin.pointer = dp_json_pointer_join(ctx->setup->arena,
+							   res->unknown_ptr, attr);
+		if (!ret->origin.pointer)
+			return -ENOMEM;
+	} else if (s && s->value->kind == DP_JSON_TRUE && v &&
+		   v->kind != DP_JSON_NULL) {
+		r = mask_all((struct dp_source *)ctx->doc->source, v, 0);
+		if (r < 0)
+			return r;
+		ret->state = DP_VALUE_UNKNOWN;
+		ret->unknown_why = WHY_SENSITIVE;
+	} else {
+		return 0;
+	}
+	ret->str = NULL;
+	ret->len = 0;
+	ret->node = NULL;
+	return noted ? note_attr(res, ret, attr) : 0;
+}
+
+/* The first of two spellings that says anything (role_name / the
+ * deprecated name): PRESENT wins, then UNKNOWN, then ABSENT. */
+static int
+attr_either(struct tf *tf, struct tf_res *res, const char *attr,
+	    const char *deprecated, struct dp_value *ret)
+{
+	const char *which = attr;
+	struct dp_value old;
+	int r;
+
+	r = attr_value(tf, res, attr, false, ret);
+	if (r < 0 || dp_value_given(ret))
+		return r;
+	r = attr_value(tf, res, deprecated, false, &old);
+	if (r < 0)
+		return r;
+	if (dp_value_given(&old) ||
+	    (old.state == DP_VALUE_UNKNOWN && ret->state == DP_VALUE_ABSENT)) {
+		*ret = old;
+		which = deprecated;
+	}
+	return ret->state == DP_VALUE_UNKNOWN ? note_attr(res, ret, which) : 0;
+}
+
+/* A literal the export implies but does not spell (JobType of a
+ * synchronization job resource), pointing at the resource type. */
+static void
+implied_value(struct tf *tf, const struct tf_res *res, const char *text,
+	      struct dp_value *ret)
+{
+	const struct dp_json_member *type = dp_json_member(res->node, "type");
+
+	memset(ret, 0, sizeof(*ret));
+	ret->state = DP_VALUE_PRESENT;
+	ret->str = text;
+	ret->len = (uint32_t)strlen(text);
+	ret->origin.source = (struct dp_source *)tf->ctx->doc->source;
+	ret->origin.span = type ? type->value->span : res->node->span;
+	ret->origin.pointer = res->pointer;
+}
+
+static void
+set_origin(struct tf *tf, const struct tf_res *res, struct dp_origin *origin)
+{
+	origin->source = (struct dp_source *)tf->ctx->doc->source;
+	origin->span = res->node->span;
+	origin->pointer = res->pointer;
+}
+
+/* ---- resources ------------------------------------------------------ */
+
+static int
+load_role(struct tf *tf, struct tf_res *res)
+{
+	struct dp_setup *setup = tf->ctx->setup;
+	struct dp_role *role = dp_setup_add_role(setup);
+	const char *keys[] = {"assume_role_policy_document", "document"};
+	struct dp_value arn;
+	int r;
+
+	if (!role)
+		return -ENOMEM;
+	res->role = role;
+	role->shape = dp_adapter_terraform.name;
+	set_origin(tf, res, &role->origin);
+	/* The attachments of a role Terraform manages are the attachment
+	 * resources beside it: none declared means none attached. */
+	role->has_attachments = true;
+	role->attachments_origin = role->origin;
+	r = attr_either(tf, res, "role_name", "name", &role->name);
+	if (r < 0)
+		return r;
+	r = attr_value(tf, res, "arn", false, &arn);
+	if (r < 0)
+		return r;
+	if (arn.state == DP_VALUE_PRESENT) {
+		r = dp_adapt_role_arn(tf->ctx, role, dp_json_get(res->values, "arn"),
+				      arn.origin.pointer);
+		if (r < 0)
+			return r;
+	} else {
+		role->arn = arn;
+		role->owner_uid = arn;
+		if (arn.state == DP_VALUE_UNKNOWN &&
+		    note_attr(res, &arn, "arn (the role's account)") < 0)
+			return -ENOMEM;
+	}
+	/* Read sets both spellings of the trust policy: check one. */
+	for (size_t i = 0; i < DP_ARRAY_SIZE(keys); i++) {
+		const struct dp_json *doc = dp_json_get(res->values, keys[i]);
+		struct dp_value v;
+
+		if (!doc || doc->kind != DP_JSON_STRING)
+			continue;
+		r = attr_value(tf, res, keys[i], true, &v);
+		if (r < 0 || v.state != DP_VALUE_PRESENT)
+			return r;
+		return dp_adapt_trust(tf->ctx, doc,
+				      dp_json_pointer_join(setup->arena,
+							   res->values_ptr,
+							   keys[i]),
+				      &role->trust);
+	}
+	/* Neither is a literal: say so when Terraform knows it later. */
+	return attr_either(tf, res, keys[0], keys[1], &arn);
+}
+
+static int
+load_endpoint(struct tf *tf, struct tf_res *res, const char *prefix,
+	      struct dp_endpoint *ep)
+{
+	static const struct {
+		const char *suffix;
+		size_t offset;
+	} fields[] = {
+		{"instance_type", offsetof(struct dp_endpoint, instance_type)},
+		{"engine_name", offsetof(struct dp_endpoint, engine)},
+		{"region", offsetof(struct dp_endpoint, region)},
+		{"owner_id", offsetof(struct dp_endpoint, owner_uid)},
+		{"role", offsetof(struct dp_endpoint, role_name)},
+		{"instance_id", offsetof(struct dp_endpoint, instance_id)},
+	};
+	char attr[64];
+	int r;
+
+	set_origin(tf, res, &ep->origin);
+	for (size_t i = 0; i < DP_ARRAY_SIZE(fields); i++) {
+		struct dp_value *v = (struct dp_value *)((char *)ep +
+							 fields[i].offset);
+
+		r = snprintf(attr, sizeof(attr), "%s_endpoint_%s", prefix,
+			     fields[i].suffix);
+		if (r < 0 || (size_t)r >= sizeof(attr))
+			return -EINVAL;
+		r = attr_value(tf, res, attr, true, v);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int
+load_task(struct tf *tf, struct tf_res *res)
+{
+	struct dp_task *task = dp_setup_add_task(tf->ctx->setup);
+	int r;
+
+	if (!task)
+		return -ENOMEM;
+	res->task = task;
+	task->shape = dp_adapter_terraform.name;
+	set_origin(tf, res, &task->origin);
+	if (res->kind == TF_INSTANCE) {
+		task->instance_only = true;
+		r = attr_value(tf, res, "sync_architecture", true,
+			       &task->sync_architecture);
+		if (r == 0 && dp_value_ieq(&task->sync_architecture,
+					   "bidirectional"))
+			task->two_way = DP_TWO_WAY_YES;
+		else if (r == 0 && dp_value_ieq(&task->sync_architecture,
+						"oneway"))
+			task->two_way = DP_TWO_WAY_NO;
+	} else {
+		implied_value(tf, res, res->kind == TF_SYNC_JOB ? "SYNC"
+								: "MIGRATION",
+			      &task->job_type);
+		r = attr_value(tf, res, "dts_job_name", false, &task->job_name);
+		if (r == 0)
+			r = attr_value(tf, res, "synchronization_direction", true,
+				       &task->direction);
+		if (r == 0 && dp_value_ieq(&task->direction, "Reverse"))
+			task->two_way = DP_TWO_WAY_YES;
+	}
+	if (r == 0)
+		r = attr_value(tf, res, "id", false, &task->job_id);
+	if (r == 0)
+		r = load_endpoint(tf, res, "source", &task->source);
+	if (r == 0)
+		r = load_endpoint(tf, res, "destination", &task->destination);
+	return r;
+}
+
+static int
+load_attachment(struct tf *tf, struct tf_res *res)
+{
+	struct dp_setup *setup = tf->ctx->setup;
+	struct dp_attachment_list *list = dp_setup_add_orphan(setup);
+	struct dp_value role_name;
+	int r;
+
+	if (!list)
+		return -ENOMEM;
+	res->list = list;
+	set_origin(tf, res, &list->origin);
+	list->hint_is_role_name = true;
+	list->attachments = dp_arena_alloc(setup->arena,
+					   sizeof(*list->attachments));
+	if (!list->attachments)
+		return -ENOMEM;
+	list->n_attachments = 1;
+	r = attr_value(tf, res, "policy_name", true, &list->attachments[0].name);
+	if (r == 0)
+		r = attr_value(tf, res, "policy_type", true,
+			       &list->attachments[0].type);
+	if (r == 0)
+		r = attr_value(tf, res, "role_name", true, &role_name);
+	if (r == 0 && dp_value_given(&role_name))
+		list->role_hint = role_name.str;
+	return r;
+}
+
+/* ---- links inside the document -------------------------------------- */
+
+/* "module.a.alicloud_x.y[0]" -> module "module.a." and "alicloud_x.y". */
+static void
+split_address(const char *address, size_t *ret_module_len,
+	      const char **ret_local, size_t *ret_local_len)
+{
+	const char *local = address, *bracket;
+	const char *p = address;
+
+	while (strncmp(p, "module.", 7) == 0) {
+		const char *dot = strchr(p + 7, '.');
+
+		if (!dot)
+			break;
+		local = dot + 1;
+		p = local;
+	}
+	bracket = strchr(local, '[');
+	*ret_module_len = (size_t)(local - address);
+	*ret_local = local;
+	*ret_local_len = bracket ? (size_t)(bracket - local) : strlen(local);
+}
+
+/* The configuration block of the module that holds address. */
+static const struct dp_json *
+config_module(const struct dp_json *root, const char *address, size_t len)
+{
+	const struct dp_json *module = dp_json_path(root,
+						    "configuration/root_module");
+	const char *p = address, *end = address + len;
+
+	while (module && p < end && strncmp(p, "module.", 7) == 0) {
+		const char *name = p + 7;
+		const char *stop = name;
+		char key[128];
+
+		while (stop < end && *stop != '.' && *stop != '[')
+			stop++;
+		if ((size_t)(stop - name) >= sizeof(key))
+			return NULL;
+		memcpy(key, name, (size_t)(stop - name));
+		key[stop - name] = '\0';
+		module = dp_json_get(dp_json_get(dp_json_get(module, "module_calls"),
+						 key), "module");
+		while (stop < end && *stop != '.')
+			stop++; /* skip an index */
+		p = stop + 1;
+	}
+	return module;
+}
+
+/* The resource that attribute attr of res refers to in the
+ * configuration ("alicloud_ram_role.r.role_name"), of kind want. */
+static struct tf_res *
+referenced(struct tf *tf, const struct tf_res *res, const char *attr,
+	   enum tf_kind want)
+{
+	const struct dp_json *module, *resources, *refs = NULL;
+	const char *local;
+	size_t module_len, local_len;
+
+	if (!res->address)
+		return NULL;
+	split_address(res->address, &module_len, &local, &local_len);
+	module = config_module(tf->root, res->address, module_len);
+	resources = dp_json_get(module, "resources");
+	for (uint32_t i = 0; resources && resources->kind == DP_JSON_ARRAY &&
+			     i < resources->n; i++) {
+		const char *a = dp_json_string(dp_json_get(resources->u.items[i],
+							   "address"));
+
+		if (a && strlen(a) == local_len && memcmp(a, local, local_len) == 0) {
+			refs = dp_json_path(resources->u.items[i], "expressions");
+			refs = dp_json_get(dp_json_get(refs, attr), "references");
+			break;
+		}
+	}
+	for (uint32_t i = 0; refs && refs->kind == DP_JSON_ARRAY && i < refs->n;
+	     i++) {
+		const char *ref = dp_json_string(refs->u.items[i]);
+		struct tf_res *found = NULL;
+		size_t n_found = 0;
+
+		if (!ref)
+			continue;
+		for (size_t k = 0; k < tf->n_res; k++) {
+			const char *a = tf->res[k].address, *kl;
+			size_t km, kll, rl;
+
+			if (tf->res[k].kind != want || !a ||
+			    strncmp(a, res->address, module_len) != 0)
+				continue;
+			split_address(a, &km, &kl, &kll);
+			if (km != module_len)
+				continue;
+			/* "alicloud_ram_role.r" or "alicloud_ram_role.r.attr" */
+			rl = strlen(ref);
+			if (rl >= kll && memcmp(ref, kl, kll) == 0 &&
+			    (ref[kll] == '\0' || ref[kll] == '.' ||
+			     ref[kll] == '[')) {
+				found = &tf->res[k];
+				n_found++;
+			}
+		}
+		if (n_found == 1)
+			return found;
+	}
+	return NULL;
+}
+
+static bool
+same_value(const struct dp_value *a, const struct dp_value *b)
+{
+	return dp_value_given(a) && dp_value_given(b) && a->len == b->len &&
+	       memcmp(a->str, b->str, a->len) == 0;
+}
+
+/* Gives each attachment its role: by role_name, or by the reference the
+ * configuration records when role_name is known only after apply. */
+static int
+link_attachments(struct tf *tf)
+{
+	for (size_t i = 0; i < tf->n_res; i++) {
+		struct tf_res *res = &tf->res[i];
+		struct tf_res *target = NULL;
+		size_t n = 0;
+
+		if (res->kind != TF_ATTACHMENT || !res->list)
+			continue;
+		for (size_t k = 0; res->list->role_hint && k < tf->n_res; k++) {
+			struct tf_res *cand = &tf->res[k];
+			struct dp_value hint = {
+				.state = DP_VALUE_PRESENT,
+				.str = res->list->role_hint,
+				.len = (uint32_t)strlen(res->list->role_hint),
+			};
+
+			if (cand->kind == TF_ROLE && cand->role &&
+			    same_value(&cand->role->name, &hint)) {
+				target = cand;
+				n++;
+			}
+		}
+		if (n != 1)
+			target = referenced(tf, res, "role_name", TF_ROLE);
+		if (!target || !target->role)
+			continue; /* associate.c looks further, or notes it */
+		if (dp_associate_attach(tf->ctx->setup, target->role, res->list) < 0)
+			return -ENOMEM;
+		res->list = NULL;
+	}
+	return 0;
+}
+
+/* Merges each DTS instance into the job that runs on it: by
+ * dts_instance_id, by the configuration's reference, or as the only
+ * instance and the only job of the document. */
+static int
+link_instances(struct tf *tf)
+{
+	size_t n_jobs = 0, n_instances = 0;
+	struct tf_res *only_job = NULL, *only_instance = NULL;
+
+	for (size_t i = 0; i < tf->n_res; i++) {
+		if (!tf->res[i].task)
+			continue;
+		if (tf->res[i].kind == TF_INSTANCE) {
+			n_instances++;
+			only_instance = &tf->res[i];
+		} else {
+			n_jobs++;
+			only_job = &tf->res[i];
+		}
+	}
+	for (size_t i = 0; i < tf->n_res; i++) {
+		struct tf_res *job = &tf->res[i];
+		struct tf_res *inst = NULL;
+		struct dp_value ref, id;
+
+		if (!job->task || job->kind == TF_INSTANCE)
+			continue;
+		if (attr_value(tf, job, "dts_instance_id", false, &ref) < 0)
+			return -ENOMEM;
+		for (size_t k = 0; k < tf->n_res && dp_value_given(&ref); k++) {
+			if (tf->res[k].kind != TF_INSTANCE || !tf->res[k].task)
+				continue;
+			if (attr_value(tf, &tf->res[k], "id", false, &id) < 0)
+				return -ENOMEM;
+			if (same_value(&ref, &id))
+				inst = &tf->res[k];
+		}
+		if (!inst)
+			inst = referenced(tf, job, "dts_instance_id", TF_INSTANCE);
+		if (!inst && n_jobs == 1 && n_instances == 1 && job == only_job)
+			inst = only_instance;
+		if (!inst || !inst->task)
+			continue;
+		if (dp_associate_instance(tf->ctx->setup, job->task,
+					  inst->task) < 0)
+			return -ENOMEM;
+		inst->task = NULL;
+	}
+	return 0;
+}
+
+/* ---- notes ------------------------------------------------------------ */
+
+static int
+note_unknowns(struct tf *tf, struct tf_res *res)
+{
+	struct dp_setup *setup = tf->ctx->setup;
+	const char *address = res->address ? res->address : "a resource";
+	char *text;
+	int r;
+
+	if (res->unknown_attrs.len) {
+		text = dp_arena_printf(setup->arena,
+				       "%s: %s known only after apply: not "
+				       "checked",
+				       address, res->unknown_attrs.data);
+		if (!text)
+			return -ENOMEM;
+		r = dp_setup_add_note(setup, &res->first_unknown, text);
+		if (r < 0)
+			return r;
+	}
+	if (res->sensitive_attrs.len) {
+		text = dp_arena_printf(setup->arena,
+				       "%s: %s marked sensitive: not checked, "
+				       "so that it is never printed",
+				       address, res->sensitive_attrs.data);
+		if (!text)
+			return -ENOMEM;
+		r = dp_setup_add_note(setup, &res->first_unknown, text);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* ---- the document ----------------------------------------------------- */
+
+static int
+load(struct dp_adapt_ctx *ctx, const struct dp_json *root, const char *pointer)
+{
+	struct dp_source *source = (struct dp_source *)ctx->doc->source;
+	struct tf tf = {.ctx = ctx, .root = root, .pointer = pointer};
+	int r;
+
+	r = mask_marked(source, root, 0);
+	if (r == 0)
+		r = mask_sensitive_variables(source, root);
+	if (r == 0)
+		r = collect(&tf);
+	for (size_t i = 0; r == 0 && i < tf.n_res; i++) {
+		switch (tf.res[i].kind) {
+		case TF_ROLE:
+			r = load_role(&tf, &tf.res[i]);
+			break;
+		case TF_ATTACHMENT:
+			r = load_attachment(&tf, &tf.res[i]);
+			break;
+		case TF_SYNC_JOB:
+		case TF_MIGRATION_JOB:
+		case TF_INSTANCE:
+			r = load_task(&tf, &tf.res[i]);
+			break;
+		}
+	}
+	if (r == 0)
+		r = link_attachments(&tf);
+	if (r == 0)
+		r = link_instances(&tf);
+	for (size_t i = 0; r == 0 && i < tf.n_res; i++)
+		r = note_unknowns(&tf, &tf.res[i]);
+	for (size_t i = 0; i < tf.n_res; i++) {
+		dp_buf_free(&tf.res[i].unknown_attrs);
+		dp_buf_free(&tf.res[i].sensitive_attrs);
+	}
+	free(tf.res);
+	return r;
+}
+
+static const char *const markers[] = {
+	"format_version", "terraform_version", "planned_values",
+	"resource_changes", "values/root_module", "prior_state",
+	"configuration", NULL,
+};
+
+const struct dp_adapter dp_adapter_terraform = {
+	.name = "terraform-json",
+	.description = "Terraform `terraform show -json` plan or state "
+		       "(format_version + planned_values / resource_changes / "
+		       "values.root_module)",
+	.markers = markers,
+	.detect = detect,
+	.load = load,
+};
