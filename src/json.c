@@ -186,9 +186,10 @@ dp_json_pointer_join(struct dp_arena *arena, const char *prefix,
 	struct dp_buf buf = {0};
 	char *joined = NULL;
 
-	if (!key)
+	/* A NULL prefix is a join that already failed: pass it on. */
+	if (!key || !prefix)
 		return NULL;
-	if (dp_buf_puts(&buf, prefix ? prefix : "") < 0)
+	if (dp_buf_puts(&buf, prefix) < 0)
 		goto out;
 	if (dp_json_pointer_append(&buf, key, strlen(key)) < 0)
 		goto out;
@@ -201,7 +202,9 @@ out:
 char *
 dp_json_pointer_index(struct dp_arena *arena, const char *prefix, size_t index)
 {
-	return dp_arena_printf(arena, "%s/%zu", prefix ? prefix : "", index);
+	if (!prefix)
+		return NULL; /* a join that already failed */
+	return dp_arena_printf(arena, "%s/%zu", prefix, index);
 }
 
 /* ---- string escapes ------------------------------------------------- */

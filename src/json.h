@@ -148,7 +148,9 @@ const char *dp_json_string(const struct dp_json *node);
 bool dp_json_is(const struct dp_json *node, enum dp_json_kind kind);
 
 /* Escapes key for use as one JSON Pointer token ('~' -> "~0",
- * '/' -> "~1") and appends "/token" to prefix, in the arena. */
+ * '/' -> "~1") and appends "/token" to prefix, in the arena.  NULL on
+ * ENOMEM, and when prefix is NULL (a join that failed before), so that
+ * a chain of joins fails as a whole and callers check only the end. */
 char *dp_json_pointer_join(struct dp_arena *arena, const char *prefix,
 			   const char *key);
 

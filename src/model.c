@@ -459,6 +459,8 @@ dp_trust_from_json(struct dp_setup *setup, const struct dp_doc *doc,
 	struct dp_trust_policy *trust;
 	int r;
 
+	if (!pointer)
+		return -ENOMEM; /* a failed dp_json_pointer_join() */
 	trust = dp_arena_alloc(setup->arena, sizeof(*trust));
 	if (!trust)
 		return -ENOMEM;

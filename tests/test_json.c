@@ -565,10 +565,14 @@ START_TEST(accessors)
 	ck_assert_str_eq(ptr, "/Role/a~1b~0");
 	ptr = dp_json_pointer_join(p.doc->arena, "", "~~//");
 	ck_assert_str_eq(ptr, "/~0~0~1~1");
-	ptr = dp_json_pointer_join(p.doc->arena, NULL, "");
+	ptr = dp_json_pointer_join(p.doc->arena, "", "");
 	ck_assert_str_eq(ptr, "/");
 	ptr = dp_json_pointer_index(p.doc->arena, "/Statement", 12);
 	ck_assert_str_eq(ptr, "/Statement/12");
+	/* A NULL prefix is a join that failed (ENOMEM): the failure goes on
+	 * down the chain instead of becoming a pointer from the root. */
+	ck_assert_ptr_null(dp_json_pointer_join(p.doc->arena, NULL, "x"));
+	ck_assert_ptr_null(dp_json_pointer_index(p.doc->arena, NULL, 1));
 	parsed_free(&p);
 }
 END_TEST
