@@ -74,8 +74,10 @@ load_rules(struct app *app, const struct dp_cli *cli,
 	char *msg = NULL;
 	int r;
 
-	if (!set)
+	if (!set) {
+		error_msg(app, "%s", strerror(ENOMEM));
 		return -ENOMEM;
+	}
 	r = dp_ruleset_load_dir(set, base, &msg);
 	for (size_t i = 0; r == 0 && i < cli->n_rules_dirs; i++)
 		r = dp_ruleset_load_dir(set, cli->rules_dirs[i], &msg);
@@ -302,7 +304,9 @@ cmd_check(struct app *app, const struct dp_cli *cli,
 	char *msg = NULL;
 	int status = DP_EXIT_ERROR, r;
 
-	if (!severity || !enabled || select_rules(app, cli, set, enabled, severity) < 0)
+	if (!severity || !enabled)
+		goto nomem;
+	if (select_rules(app, cli, set, enabled, severity) < 0)
 		goto out;
 	options.enabled = enabled;
 	options.severity = severity;
