@@ -389,12 +389,38 @@ struct none_state {
 	bool found;
 };
 
+/* Could each requirement hold, counting a value that cannot be checked
+ * (known only after apply, a ROS function) as one that might match? */
+static int
+requirements_may_hold(struct dp_eval *ev, const struct dp_ctx *ctx,
+		      const struct dp_requirement *req, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		const struct dp_value *v;
+		bool unknown = false;
+		int r = 0;
+
+		for (size_t i = 0; r == 0 &&
+				   (v = dp_field_get(req[k].field, ctx, i)); i++) {
+			if (v->state == DP_VALUE_UNKNOWN)
+				unknown = true;
+			r = dp_engine_match(ev, req[k].pattern, v, NULL);
+		}
+		if (r < 0)
+			return r;
+		if (r == 0 && !unknown)
+			return 0;
+	}
+	return 1;
+}
+
 static int
 visit_requirement(void *data, const struct dp_ctx *ctx)
 {
 	struct none_state *st = data;
 	const struct dp_check *c = st->ev->check;
-	int r = requirements_hold(st->ev, ctx, c->require, c->n_require);
+	/* "None has it" is not proven while some element cannot be read. */
+	int r = requirements_may_hold(st->ev, ctx, c->require, c->n_require);
 
 	if (r > 0)
 		st->found = true;
