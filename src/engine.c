@@ -244,7 +244,7 @@ dp_engine_emit(struct dp_eval *ev, const struct dp_ctx *ctx,
 					     c->n_replacements, &err);
 	if (value && dp_value_given(value))
 		f.value = strndup(value->str, value->len);
-	if (err < 0 || !f.message)
+	if (err < 0 || !f.message || (value && dp_value_given(value) && !f.value))
 		goto nomem;
 	r = dp_findings_push(ev->out, &f);
 	if (r < 0)
