@@ -26,6 +26,8 @@ enum dp_command {
 	DP_CMD_RULES,
 	DP_CMD_HELP,
 	DP_CMD_VERSION,
+	DP_CMD_EXPLAIN,               /* explain TEXT|RULE-ID|- (explain.c) */
+	DP_CMD_WAIVERS,               /* waivers [PATH...] (waiver.c) */
 };
 
 enum dp_color {
@@ -62,6 +64,17 @@ struct dp_cli {
 	size_t n_overrides;
 	char **paths;                 /* borrowed from argv */
 	size_t n_paths;
+
+	/* Config file, waivers and baseline (config.c, filter.c). */
+	const char *config_path;      /* --config: no discovery */
+	const char *baseline;         /* --baseline FILE */
+	const char *write_baseline;   /* --write-baseline FILE */
+	bool no_waivers;              /* ignore waivers and the baseline */
+	/* Which settings the command line gave: a config file only fills
+	 * in the others (command line > config > defaults). */
+	bool fail_on_given;
+	bool color_given;
+	bool lang_given;
 };
 
 /*

@@ -566,6 +566,12 @@ dp_run_findings(const struct dp_run *run)
 	return &run->findings;
 }
 
+struct dp_findings *
+dp_run_findings_edit(struct dp_run *run)
+{
+	return &run->findings;
+}
+
 const struct dp_setup *
 dp_run_setup(const struct dp_run *run)
 {

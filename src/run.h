@@ -68,6 +68,10 @@ int dp_run_finish(struct dp_run *run, char **reterr_msg);
 void dp_run_report(const struct dp_run *run, struct dp_report *ret_report);
 
 const struct dp_findings *dp_run_findings(const struct dp_run *run);
+
+/* The same findings for the filter step (filter.h) to suppress and mark;
+ * their order stays as sorted. */
+struct dp_findings *dp_run_findings_edit(struct dp_run *run);
 const struct dp_setup *dp_run_setup(const struct dp_run *run);
 
 void dp_run_free(struct dp_run *run);
