@@ -49,12 +49,17 @@ cp "$cases/diff-hunks/job.json" "$work/crlf/job.json"
 chmod 600 "$work/role.json"
 (cd "$work" && for f in *.json crlf/*.json; do cp "$f" "$f.orig"; done)
 files="job.json role.json collapsed.json clean.json crlf/job.json"
-# lint ARGS...: runs the command in $work over $files.  crlf/job.json gets
-# a run of its own: a second task in one setup hides the first one's
-# endpoint findings (engine.c walk_tasks), which is not what this tests.
+# lint ARGS...: runs the command in $work over $files, with only the
+# rules these files are about (so that new rules do not change what is
+# tested here).  crlf/job.json gets a run of its own: a second task in one
+# setup hides the first one's endpoint findings (engine.c walk_tasks),
+# which is not what this tests.
 lint() {
-	(cd "$work" && { "$bin" "$@" job.json role.json collapsed.json clean.json
-		a=$?; "$bin" "$@" crlf/job.json && exit $a; })
+	(cd "$work" && {
+		"$bin" --disable 'DP*' --enable DP103 --enable DP201 --enable DP301 \
+			--enable DP302 "$@" job.json role.json collapsed.json clean.json
+		a=$?; "$bin" --disable 'DP*' --enable DP103 --enable DP201 \
+			"$@" crlf/job.json && exit $a; })
 }
 
 # ---- -f diff is a patch git applies --------------------------------------
@@ -92,7 +97,8 @@ if [ -d "$tmp/applied" ]; then
 fi
 # Only the offending values changed: every line that differs is a line a
 # finding pointed at (the unit suite checks the bytes within the lines).
-(cd "$work" && "$bin" -f gcc --creator-uid $uid job.json.orig role.json.orig \
+(cd "$work" && "$bin" -f gcc --disable 'DP*' --enable DP103 --enable DP201 \
+	--enable DP301 --enable DP302 --creator-uid $uid job.json.orig role.json.orig \
 	collapsed.json.orig clean.json.orig; "$bin" -f gcc crlf/job.json.orig) |
 	sed -n 's/^\([^:]*\)\.orig:\([0-9]*\):.*/\1:\2/p' | sort -u >"$tmp/pointed"
 for f in $files; do
