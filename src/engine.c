@@ -96,12 +96,14 @@ static int
 walk_tasks(const struct dp_walker *w, struct dp_ctx ctx, enum dp_level level)
 {
 	const struct dp_setup *setup = ctx.setup;
+	const struct dp_task *pinned = ctx.task;
 	int r;
 
 	for (size_t t = 0; t < setup->n_tasks; t++) {
 		const struct dp_task *task = setup->tasks[t];
 
-		if (ctx.task && ctx.task != task)
+		/* Only the pinned task when there is one; every task else. */
+		if (pinned && pinned != task)
 			continue;
 		ctx.task = task;
 		if (level == DP_LEVEL_TASK || ctx.endpoint) {
