@@ -18,6 +18,12 @@
 #define DTS_SERVICE_HOST "dts.aliyuncs.com"
 #define DTS_ROLE_POLICY "AliyunDTSRolePolicy"
 
+/* Bytes that need not end in a NUL. */
+struct name_ref {
+	const char *str;
+	size_t len;
+};
+
 struct dp_setup *
 dp_setup_new(void)
 {
@@ -541,16 +547,15 @@ dp_trust_from_json(struct dp_setup *setup, const struct dp_doc *doc,
 
 /* The role name a task endpoint means: the name itself, or the part after
  * "role/" when an ARN was typed there (rules.md: "by the name inside an
- * ARN wrongly typed there"). */
+ * ARN wrongly typed there").  false when the endpoint names none. */
 static bool
-endpoint_names_role(const struct dp_endpoint *ep, const struct dp_role *role)
+endpoint_role(const struct dp_endpoint *ep, struct name_ref *ret)
 {
-	const char *s = ep->role_name.str, *slash;
+	const char *s = ep->role_name.str, *slash = NULL;
 	size_t len = ep->role_name.len;
 
-	if (!dp_value_given(&ep->role_name) || !dp_value_given(&role->name))
+	if (!dp_value_given(&ep->role_name))
 		return false;
-	slash = NULL;
 	for (size_t i = 0; i + 5 <= len; i++)
 		if (memcmp(s + i, "role/", 5) == 0)
 			slash = s + i + 5;
@@ -558,7 +563,70 @@ endpoint_names_role(const struct dp_endpoint *ep, const struct dp_role *role)
 		len -= (size_t)(slash - s);
 		s = slash;
 	}
-	return len == role->name.len && memcmp(s, role->name.str, len) == 0;
+	ret->str = s;
+	ret->len = len;
+	return true;
+}
+
+static int
+cmp_names(const void *pa, const void *pb)
+{
+	const struct name_ref *a = pa, *b = pb;
+
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	return memcmp(a->str, b->str, a->len);
+}
+
+/* Every role name the tasks name, sorted, so that each role looks itself
+ * up instead of asking every task (roles x tasks made a 10,000-role
+ * Terraform plan take seconds).  NULL when there is no memory: the
+ * caller then asks every task, which needs none. */
+static struct name_ref *
+task_role_names(const struct dp_setup *setup, size_t *ret_n)
+{
+	struct name_ref *names;
+	size_t n = 0;
+
+	*ret_n = 0;
+	if (setup->n_tasks == 0 ||
+	    setup->n_tasks > SIZE_MAX / 2 / sizeof(*names))
+		return NULL;
+	names = malloc(2 * setup->n_tasks * sizeof(*names));
+	if (!names)
+		return NULL;
+	for (size_t t = 0; t < setup->n_tasks; t++) {
+		const struct dp_task *task = setup->tasks[t];
+
+		n += endpoint_role(&task->source, &names[n]);
+		n += endpoint_role(&task->destination, &names[n]);
+	}
+	qsort(names, n, sizeof(*names), cmp_names);
+	*ret_n = n;
+	return names;
+}
+
+static bool
+named_by_task(const struct dp_setup *setup, const struct name_ref *sorted,
+	      size_t n_sorted, const struct dp_role *role)
+{
+	struct name_ref want = {role->name.str, role->name.len}, got;
+
+	if (!dp_value_given(&role->name))
+		return false;
+	if (sorted)
+		return bsearch(&want, sorted, n_sorted, sizeof(*sorted),
+			       cmp_names) != NULL;
+	for (size_t t = 0; t < setup->n_tasks; t++) {
+		const struct dp_task *task = setup->tasks[t];
+
+		if ((endpoint_role(&task->source, &got) &&
+		     cmp_names(&got, &want) == 0) ||
+		    (endpoint_role(&task->destination, &got) &&
+		     cmp_names(&got, &want) == 0))
+			return true;
+	}
+	return false;
 }
 
 static bool
@@ -586,6 +654,9 @@ attaches_dts_policy(const struct dp_role *role)
 void
 dp_setup_classify(struct dp_setup *setup)
 {
+	struct name_ref *names;
+	size_t n_names;
+
 	for (size_t t = 0; t < setup->n_tasks; t++) {
 		struct dp_task *task = setup->tasks[t];
 		struct dp_endpoint *eps[] = {&task->source, &task->destination};
@@ -594,17 +665,11 @@ dp_setup_classify(struct dp_setup *setup)
 			eps[e]->cross_account = dp_value_given(&eps[e]->owner_uid) ||
 						dp_value_given(&eps[e]->role_name);
 	}
+	names = task_role_names(setup, &n_names);
 	for (size_t r = 0; r < setup->n_roles; r++) {
 		struct dp_role *role = setup->roles[r];
 
-		role->named_by_task = false;
-		for (size_t t = 0; t < setup->n_tasks && !role->named_by_task; t++) {
-			const struct dp_task *task = setup->tasks[t];
-
-			role->named_by_task =
-				endpoint_names_role(&task->source, role) ||
-				endpoint_names_role(&task->destination, role);
-		}
+		role->named_by_task = named_by_task(setup, names, n_names, role);
 		if (dp_value_ieq(&role->name, DEFAULT_ROLE_NAME))
 			role->kind = DP_ROLE_DEFAULT;
 		else if (role->named_by_task || trust_names_dts(role->trust) ||
@@ -613,6 +678,7 @@ dp_setup_classify(struct dp_setup *setup)
 		else
 			role->kind = DP_ROLE_OTHER;
 	}
+	free(names);
 }
 
 struct dp_role *
