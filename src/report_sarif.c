@@ -337,7 +337,8 @@ struct sarif {
 	struct dp_fixer *fixer;
 };
 
-static void
+/* The message, then why and fix on lines of their own.  0 or -ENOMEM. */
+static int
 message_text(struct dp_buf *buf, const struct dp_finding *finding)
 {
 	int r = dp_buf_puts(buf, finding->message ? finding->message : "");
@@ -346,7 +347,7 @@ message_text(struct dp_buf *buf, const struct dp_finding *finding)
 		r = dp_buf_printf(buf, "\nwhy: %s", finding->why);
 	if (r == 0 && finding->fix)
 		r = dp_buf_printf(buf, "\nfix: %s", finding->fix);
-	(void) r;  /* the caller checks buf->data */
+	return r;
 }
 
 /* The encoded bytes of finding's mechanical fix: 1 when there is one
@@ -451,8 +452,8 @@ put_result(struct sarif *s, const struct dp_finding *finding, unsigned depth)
 	struct dp_buf text = {0};
 	struct level res, m, locs, loc, phys;
 
-	message_text(&text, finding);
-	if (!text.data) {
+	if (message_text(&text, finding) < 0) {
+		dp_buf_free(&text);
 		dp_report_fail(o, -ENOMEM);
 		return;
 	}
@@ -505,8 +506,8 @@ put_notification(struct sarif *s, const struct dp_finding *finding,
 	struct dp_buf text = {0};
 	struct level n, d;
 
-	message_text(&text, finding);
-	if (!text.data) {
+	if (message_text(&text, finding) < 0) {
+		dp_buf_free(&text);
 		dp_report_fail(s->o, -ENOMEM);
 		return;
 	}
