@@ -33,6 +33,7 @@ struct app {
 	FILE *out;
 	FILE *err;
 	bool had_error; /* exit 2 whatever else was found */
+	size_t max_file_size; /* for messages about it */
 	bool relint;    /* linting again after --fix: paths were reported */
 };
 
@@ -154,10 +155,24 @@ select_rules(struct app *app, const struct dp_cli *cli,
 	return 0;
 }
 
+/* "64 MiB", "500 KiB", "100-byte". */
+static const char *
+size_text(size_t bytes, char *buf, size_t len)
+{
+	if (bytes >= ((size_t)1 << 20) && bytes % ((size_t)1 << 20) == 0)
+		(void) snprintf(buf, len, "%zu MiB", bytes >> 20);
+	else if (bytes >= 1024 && bytes % 1024 == 0)
+		(void) snprintf(buf, len, "%zu KiB", bytes >> 10);
+	else
+		(void) snprintf(buf, len, "%zu-byte", bytes);
+	return buf;
+}
+
 static void
 path_error(void *data, const char *path, int err)
 {
 	struct app *app = data;
+	char size[32];
 
 	app->had_error = true;
 	if (app->relint)
@@ -166,8 +181,9 @@ path_error(void *data, const char *path, int err)
 		error_msg(app, "cannot read '%s': %s", path,
 			  "symbolic link loop, or directories nested too deep");
 	else if (err == -EFBIG)
-		error_msg(app, "cannot read '%s': %s", path,
-			  "file is larger than the size limit");
+		error_msg(app, "cannot read '%s': file is larger than the %s "
+			  "limit (see --max-file-size)", path,
+			  size_text(app->max_file_size, size, sizeof(size)));
 	else if (err == -EINVAL)
 		error_msg(app, "cannot read '%s': %s", path,
 			  "not a regular file (a FIFO, socket or device)");
@@ -296,7 +312,10 @@ cmd_check(struct app *app, const struct dp_cli *cli,
 	  const struct dp_ruleset *set)
 {
 	struct dp_run_options options = {.creator_uid = cli->creator_uid,
-					 .lang = cli->lang};
+					 .lang = cli->lang,
+					 .max_file_size = cli->max_file_size,
+					 .limits.max_depth = cli->max_depth,
+					 .max_findings = cli->max_findings};
 	struct dp_run *run = NULL;
 	struct dp_report report;
 	enum dp_severity *severity = calloc(set->n_rules + 1, sizeof(*severity));
@@ -304,6 +323,8 @@ cmd_check(struct app *app, const struct dp_cli *cli,
 	char *msg = NULL;
 	int status = DP_EXIT_ERROR, r;
 
+	app->max_file_size = options.max_file_size ? options.max_file_size
+						   : DP_MAX_FILE_SIZE_DEFAULT;
 	if (!severity || !enabled)
 		goto nomem;
 	if (select_rules(app, cli, set, enabled, severity) < 0)

@@ -7,10 +7,14 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "input.h"
+#include "json.h"
 #include "report.h"
 #include "util.h"
 
@@ -24,6 +28,9 @@ enum {
 	OPT_COLOR,
 	OPT_RULES_DIR,
 	OPT_LANG,
+	OPT_MAX_FILE_SIZE,
+	OPT_MAX_DEPTH,
+	OPT_MAX_FINDINGS,
 	OPT_VERSION,
 };
 
@@ -38,6 +45,9 @@ static const struct option long_options[] = {
 	{"color", required_argument, NULL, OPT_COLOR},
 	{"rules-dir", required_argument, NULL, OPT_RULES_DIR},
 	{"lang", required_argument, NULL, OPT_LANG},
+	{"max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE},
+	{"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
+	{"max-findings", required_argument, NULL, OPT_MAX_FINDINGS},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, OPT_VERSION},
@@ -80,6 +90,11 @@ dp_cli_usage(FILE *out)
 	      "      --color WHEN         auto (default), always or never; NO_COLOR is honoured\n"
 	      "      --rules-dir DIR      load more rule files from DIR (same format as rules/)\n"
 	      "      --lang LANG          en or zh (default: from LANG)\n"
+	      "      --max-file-size SIZE larger inputs are not read (default 64M,\n"
+	      "                           at most 256M; K and M suffixes)\n"
+	      "      --max-depth N        JSON nested deeper is invalid (default 512)\n"
+	      "      --max-findings N     findings shown per file (default 1000;\n"
+	      "                           0: all)\n"
 	      "  -q, --quiet              print findings only, no notes or summary\n"
 	      "  -h, --help               show this help\n"
 	      "      --version            show the version\n"
@@ -173,9 +188,38 @@ parse_format(const char *arg, const char **ret, char **reterr_msg)
 			   "json, sarif, github, junit, diff)", arg);
 }
 
+/* "500", "500K", "64M": bytes, KiB, MiB; from 1 byte to the ceiling. */
+static int
+parse_size(const char *arg, size_t *ret, char **reterr_msg)
+{
+	char digits[32];
+	size_t len = strlen(arg), unit = 1;
+	long n;
+
+	if (len > 0 && len < sizeof(digits)) {
+		memcpy(digits, arg, len + 1);
+		if (digits[len - 1] == 'K' || digits[len - 1] == 'k')
+			unit = 1024;
+		else if (digits[len - 1] == 'M' || digits[len - 1] == 'm')
+			unit = 1024 * 1024;
+		if (unit > 1)
+			digits[len - 1] = '\0';
+		if (dp_parse_long(digits, 1,
+				  (long)(DP_MAX_FILE_SIZE_CEILING / unit),
+				  &n) == 0) {
+			*ret = (size_t)n * unit;
+			return 0;
+		}
+	}
+	return usage_error(reterr_msg, "--max-file-size takes a size from 1 "
+			   "byte to 256M (like 500K or 64M), not '%s'", arg);
+}
+
 static int
 parse_option(struct dp_cli *cli, int opt, const char *arg, char **reterr_msg)
 {
+	long n;
+
 	switch (opt) {
 	case 'f':
 		return parse_format(arg, &cli->format, reterr_msg);
@@ -202,6 +246,20 @@ parse_option(struct dp_cli *cli, int opt, const char *arg, char **reterr_msg)
 		else
 			return usage_error(reterr_msg, "--color takes auto, always "
 					   "or never, not '%s'", arg);
+		return 0;
+	case OPT_MAX_FILE_SIZE:
+		return parse_size(arg, &cli->max_file_size, reterr_msg);
+	case OPT_MAX_DEPTH:
+		if (dp_parse_long(arg, 1, DP_JSON_MAX_DEPTH_CEILING, &n) < 0)
+			return usage_error(reterr_msg, "--max-depth takes a "
+					   "number from 1 to 4096, not '%s'", arg);
+		cli->max_depth = (unsigned)n;
+		return 0;
+	case OPT_MAX_FINDINGS:
+		if (dp_parse_long(arg, 0, LONG_MAX, &n) < 0)
+			return usage_error(reterr_msg, "--max-findings takes a "
+					   "number (0: no limit), not '%s'", arg);
+		cli->max_findings = n ? (size_t)n : SIZE_MAX;
 		return 0;
 	case OPT_RULES_DIR:
 		return push_rules_dir(cli, arg);

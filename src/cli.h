@@ -65,6 +65,11 @@ struct dp_cli {
 	char **paths;                 /* borrowed from argv */
 	size_t n_paths;
 
+	/* Limits; 0 means the default (see run.h, json.h, input.h). */
+	size_t max_file_size;         /* --max-file-size, in bytes */
+	unsigned max_depth;           /* --max-depth */
+	size_t max_findings;          /* --max-findings; SIZE_MAX: none */
+
 	/* Config file, waivers and baseline (config.c, filter.c). */
 	const char *config_path;      /* --config: no discovery */
 	const char *baseline;         /* --baseline FILE */

@@ -20,7 +20,7 @@
 #define READ_CHUNK ((size_t) 64 << 10)
 
 /* Offsets are uint32_t: no input may come near 4 GiB whatever the limit. */
-#define HARD_MAX_SIZE DP_MAX_FILE_SIZE_DEFAULT
+#define HARD_MAX_SIZE DP_MAX_FILE_SIZE_CEILING
 
 /* ---- UTF-8 ---------------------------------------------------------- */
 

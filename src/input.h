@@ -47,14 +47,18 @@ struct dp_source {
 	size_t n_lines;
 };
 
-/* Hard ceilings; options may lower but never raise them past these. */
-#define DP_MAX_FILE_SIZE_DEFAULT ((size_t)256 << 20) /* 256 MiB */
+/* The size limit when none is given (--max-file-size), and the ceiling
+ * no option raises it past: offsets are uint32_t, and a run keeps every
+ * input in memory. */
+#define DP_MAX_FILE_SIZE_DEFAULT ((size_t)64 << 20)  /* 64 MiB */
+#define DP_MAX_FILE_SIZE_CEILING ((size_t)256 << 20) /* 256 MiB */
 
 /*
  * Reads path ("-" = standard input) into a new source and checks its
  * encoding (the result lands in ->problem, not in the return value).
  * Returns 0, or -errno when the path cannot be read (-EISDIR for a
- * directory, -EFBIG when larger than max_size, -ENOMEM).  *ret_source is
+ * directory, -EFBIG when larger than max_size - which is at most
+ * DP_MAX_FILE_SIZE_CEILING - or -ENOMEM).  *ret_source is
  * set only on success; free it with dp_source_free().
  */
 int dp_source_read(const char *path, size_t max_size,

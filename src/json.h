@@ -72,6 +72,8 @@ struct dp_json_limits {
 };
 
 #define DP_JSON_MAX_DEPTH_DEFAULT 512u
+/* Deeper is never allowed: code that walks a tree recurses. */
+#define DP_JSON_MAX_DEPTH_CEILING 4096u
 #define DP_JSON_MAX_STRING_DEFAULT ((size_t)16 << 20)
 
 struct dp_arena;

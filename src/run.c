@@ -82,6 +82,8 @@ dp_run_new(const struct dp_ruleset *rules, const struct dp_run_options *options,
 		run->options.max_file_size = DP_MAX_FILE_SIZE_DEFAULT;
 	if (!run->options.max_dir_depth)
 		run->options.max_dir_depth = MAX_DIR_DEPTH_DEFAULT;
+	if (!run->options.max_findings)
+		run->options.max_findings = DP_MAX_FINDINGS_DEFAULT;
 	run->setup = dp_setup_new();
 	if (!run->setup) {
 		free(run);
@@ -396,6 +398,105 @@ dp_run_add_path(struct dp_run *run, const char *path, bool explicit,
 
 /* ---- finishing ------------------------------------------------------ */
 
+/* The kept findings of one file [start, end) of the sorted list: the
+ * max most severe ones, in report order.  Marks keep[]; returns how many
+ * were dropped. */
+static size_t
+choose_kept(const struct dp_findings *list, size_t start, size_t end,
+	    size_t max, bool *keep)
+{
+	size_t count[DP_SEV_ERROR + 1] = {0}, above = 0, quota = 0;
+	int threshold = DP_SEV_ERROR;
+
+	for (size_t i = start; i < end; i++)
+		count[list->items[i].severity]++;
+	/* The lowest severity some of which still fit, and how many. */
+	for (threshold = DP_SEV_ERROR; threshold > DP_SEV_NONE; threshold--) {
+		if (above + count[threshold] >= max)
+			break;
+		above += count[threshold];
+	}
+	quota = max - above;
+	for (size_t i = start; i < end; i++) {
+		int sev = (int)list->items[i].severity;
+
+		keep[i] = sev > threshold || (sev == threshold && quota > 0);
+		if (sev == threshold && keep[i])
+			quota--;
+	}
+	return end - start - max;
+}
+
+/*
+ * Keeps at most max_findings findings per file, so that a generated file
+ * with one mistake repeated a hundred thousand times still gives a
+ * report someone can read; a note says how many more there were.  The
+ * most severe are kept, so the exit status is what it would have been.
+ */
+static int
+cap_findings(struct dp_run *run)
+{
+	struct dp_findings *list = &run->findings;
+	size_t max = run->options.max_findings, n = list->n, kept = 0;
+	struct dp_finding *order = NULL;
+	bool *keep = NULL;
+	int r = 0;
+
+	if (max == SIZE_MAX || n <= max)
+		return 0;
+	keep = calloc(n, sizeof(*keep));
+	order = malloc(n * sizeof(*order));
+	if (!keep || !order) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t start = 0, end; start < n && r == 0; start = end) {
+		const char *path = dp_finding_path(&list->items[start]);
+		size_t dropped = 0;
+
+		for (end = start + 1; end < n && strcmp(dp_finding_path(
+				&list->items[end]), path) == 0; end++)
+			;
+		if (end - start <= max) {
+			memset(keep + start, 1, (end - start) * sizeof(*keep));
+			continue;
+		}
+		dropped = choose_kept(list, start, end, max, keep);
+		for (size_t i = start; i < end; i++) {
+			char *text;
+
+			if (keep[i])
+				continue;
+			text = dp_asprintf("findings not shown in this file: "
+					   "%zu more (--max-findings %zu)",
+					   dropped, max);
+			r = text ? dp_setup_add_note(run->setup,
+						     &list->items[i].origin,
+						     text)
+				 : -ENOMEM;
+			free(text);
+			break;
+		}
+	}
+	if (r < 0)
+		goto out;
+	/* The kept ones first, in order; the dropped ones after them are
+	 * then removed from the end, one by one at no cost. */
+	for (size_t i = 0; i < n; i++)
+		if (keep[i])
+			order[kept++] = list->items[i];
+	for (size_t i = 0, k = kept; i < n; i++)
+		if (!keep[i])
+			order[k++] = list->items[i];
+	memcpy(list->items, order, n * sizeof(*order));
+	while (list->n > kept)
+		dp_findings_remove(list, list->n - 1);
+out:
+	free(order);
+	free(keep);
+	return r;
+}
+
 /* --creator-uid (or the config) wins over a GetCallerIdentity export;
  * when they disagree the report says so. */
 static int
@@ -538,6 +639,7 @@ dp_run_finish(struct dp_run *run, char **reterr_msg)
 	if (engine_r < 0 && engine_r != -E2BIG)
 		return engine_r;
 	if ((r = dp_findings_sort(&run->findings)) < 0 ||
+	    (r = cap_findings(run)) < 0 ||
 	    (r = list_not_run(run)) < 0 || (r = summarise_setup(run)) < 0)
 		return r;
 	return engine_r;

@@ -19,12 +19,17 @@
 #include "report.h"
 #include "rules.h"
 
+/* Findings kept per file when max_findings is 0 (--max-findings). */
+#define DP_MAX_FINDINGS_DEFAULT 1000u
+
 struct dp_run_options {
 	const char *creator_uid;         /* --creator-uid, or NULL */
 	enum dp_lang lang;
 	size_t max_file_size;            /* 0: DP_MAX_FILE_SIZE_DEFAULT */
 	struct dp_json_limits limits;    /* zeros: defaults */
 	unsigned max_dir_depth;          /* 0: default (64) */
+	size_t max_findings;             /* per file; 0: default, SIZE_MAX:
+					    no limit */
 	const bool *enabled;             /* per rule of the set; NULL: defaults */
 	const enum dp_severity *severity;/* per rule; NULL: defaults */
 };
