@@ -93,6 +93,43 @@ put_failure(struct dp_report_out *o, const struct dp_finding *finding)
 	dp_report_puts(o, "</failure>\n");
 }
 
+/*
+ * The index of the first finding of source in the sorted list: findings
+ * without a file come first, then by path (dp_findings_sort()), so a
+ * binary search finds a file's findings without a scan per file.
+ */
+static size_t
+first_of(const struct dp_findings *findings, const struct dp_source *source)
+{
+	size_t lo = 0, hi = findings ? findings->n : 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct dp_source *at = findings->items[mid].origin.source;
+
+		if (source && (!at || strcmp(at->path, source->path) < 0))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Whether the finding at i still belongs to the run of source's path. */
+static bool
+same_place(const struct dp_findings *findings, size_t i,
+	   const struct dp_source *source)
+{
+	const struct dp_source *at;
+
+	if (!findings || i >= findings->n)
+		return false;
+	at = findings->items[i].origin.source;
+	if (!source || !at)
+		return !source && !at;
+	return strcmp(at->path, source->path) == 0;
+}
+
 /* One testcase: name is the file, findings those of it (source may be
  * NULL: values from the command line). */
 static void
@@ -109,7 +146,8 @@ put_testcase(struct dp_report_out *o, const struct dp_report *report,
 		put_xml(o, name, true);
 	}
 	dp_report_putc(o, '"');
-	for (size_t i = 0; findings && i < findings->n; i++) {
+	for (size_t i = first_of(findings, source);
+	     same_place(findings, i, source); i++) {
 		const struct dp_finding *finding = &findings->items[i];
 
 		assert(finding->rule);
@@ -125,7 +163,8 @@ put_testcase(struct dp_report_out *o, const struct dp_report *report,
 static bool
 has_failure(const struct dp_report *report, const struct dp_source *source)
 {
-	for (size_t i = 0; report->findings && i < report->findings->n; i++) {
+	for (size_t i = first_of(report->findings, source);
+	     same_place(report->findings, i, source); i++) {
 		const struct dp_finding *finding = &report->findings->items[i];
 
 		if (finding->origin.source == source && !finding->baselined)
@@ -142,8 +181,6 @@ dp_report_junit(FILE *out, const struct dp_report *report)
 	size_t tests = (report->sources ? report->n_sources : 0) + command_line;
 	size_t failures = command_line;
 
-	/* Per file, findings are looked up by a scan: files x findings
-	 * stays small next to reading and parsing the files. */
 	for (size_t i = 0; report->sources && i < report->n_sources; i++)
 		failures += has_failure(report, report->sources[i]);
 	dp_report_puts(&o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
