@@ -442,6 +442,26 @@ out:
 	dp_buf_free(&bytes);
 }
 
+/* The fingerprint of finding with the path as the artifact URI says it
+ * (relative to the current directory), so that a checkout in another
+ * place gives the same fingerprints.  0 or -ENOMEM. */
+static int
+fingerprint_of(const struct dp_finding *finding,
+	       char ret_hex[DP_FINGERPRINT_LEN + 1])
+{
+	struct dp_finding copy = *finding;
+	struct dp_source source = *finding->origin.source;
+	struct dp_buf rel = {0};
+
+	if (dp_fix_relative_path(source.path, &rel) < 0)
+		return -ENOMEM;
+	source.path = rel.data;
+	copy.origin.source = &source;
+	dp_finding_fingerprint(&copy, ret_hex);
+	dp_buf_free(&rel);
+	return 0;
+}
+
 static void
 put_result(struct sarif *s, const struct dp_finding *finding, unsigned depth)
 {
@@ -478,7 +498,10 @@ put_result(struct sarif *s, const struct dp_finding *finding, unsigned depth)
 	close_level(&loc, '}');
 	close_level(&locs, ']');
 
-	dp_finding_fingerprint(finding, fingerprint);
+	if (fingerprint_of(finding, fingerprint) < 0) {
+		dp_report_fail(o, -ENOMEM);
+		return;
+	}
 	next(&res, "partialFingerprints");
 	m = open_level(o, depth + 1, '{');
 	member_str(&m, FINGERPRINT_KEY, fingerprint);
