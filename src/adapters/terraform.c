@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,10 @@ struct tf {
 	const char *pointer;
 	struct tf_res *res;
 	size_t n_res, cap_res;
+	/* Addresses of res, hashed: seen() must not compare each address
+	 * of a 10,000-resource plan with every other. */
+	const char **addrs;
+	size_t n_addrs, cap_addrs;
 };
 
 /* ---- detection -------------------------------------------------------- */
@@ -236,18 +241,63 @@ kind_of(const struct dp_json *node, enum tf_kind *ret_kind)
 	return false;
 }
 
+static size_t
+hash_address(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL; /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+/* The slot of address in the hash set, or the empty slot it would go. */
+static size_t
+address_slot(const char **slots, size_t cap, const char *address)
+{
+	size_t i = hash_address(address) & (cap - 1);
+
+	while (slots[i] && strcmp(slots[i], address) != 0)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
 static bool
 seen(const struct tf *tf, const char *address)
 {
-	for (size_t i = 0; address && i < tf->n_res; i++)
-		if (tf->res[i].address && strcmp(tf->res[i].address, address) == 0)
-			return true;
-	return false;
+	return address && tf->cap_addrs &&
+	       tf->addrs[address_slot(tf->addrs, tf->cap_addrs, address)];
+}
+
+static int
+remember_address(struct tf *tf, const char *address)
+{
+	if (!address || seen(tf, address))
+		return 0;
+	if (2 * (tf->n_addrs + 1) > tf->cap_addrs) {
+		size_t cap = tf->cap_addrs ? tf->cap_addrs * 2 : 64;
+		const char **slots = calloc(cap, sizeof(*slots));
+
+		if (!slots)
+			return -ENOMEM;
+		for (size_t i = 0; i < tf->cap_addrs; i++)
+			if (tf->addrs[i])
+				slots[address_slot(slots, cap, tf->addrs[i])] =
+					tf->addrs[i];
+		free(tf->addrs);
+		tf->addrs = slots;
+		tf->cap_addrs = cap;
+	}
+	tf->addrs[address_slot(tf->addrs, tf->cap_addrs, address)] = address;
+	tf->n_addrs++;
+	return 0;
 }
 
 static int
 add_res(struct tf *tf, const struct tf_res *res)
 {
+	if (remember_address(tf, res->address) < 0)
+		return -ENOMEM;
 	if (tf->n_res == tf->cap_res) {
 		size_t cap = tf->cap_res ? tf->cap_res * 2 : 16;
 		struct tf_res *bigger = realloc(tf->res, cap * sizeof(*bigger));
@@ -769,47 +819,130 @@ referenced(struct tf *tf, const struct tf_res *res, const char *attr,
 	return NULL;
 }
 
-static bool
-same_value(const struct dp_value *a, const struct dp_value *b)
+/* A role name or an instance ID of a resource, for sorted lookups. */
+struct tf_key {
+	const char *str;
+	size_t len;
+	size_t res; /* index in tf->res */
+};
+
+static int
+cmp_tf_keys(const void *pa, const void *pb)
 {
-	return dp_value_given(a) && dp_value_given(b) && a->len == b->len &&
-	       memcmp(a->str, b->str, a->len) == 0;
+	const struct tf_key *a = pa, *b = pb;
+	int c;
+
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	c = a->len ? memcmp(a->str, b->str, a->len) : 0;
+	if (c == 0 && a->res != b->res)
+		c = a->res < b->res ? -1 : 1;
+	return c;
+}
+
+/* Keys [*ret_lo, *ret_hi) have the text str. */
+static void
+tf_key_range(const struct tf_key *keys, size_t n, const char *str,
+	     size_t len, size_t *ret_lo, size_t *ret_hi)
+{
+	size_t bounds[2];
+
+	for (int upper = 0; upper < 2; upper++) {
+		size_t lo = 0, hi = n;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			int c = keys[mid].len != len
+					? (keys[mid].len < len ? -1 : 1)
+					: (len ? memcmp(keys[mid].str, str, len) : 0);
+
+			if (c < 0 || (upper && c == 0))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		bounds[upper] = lo;
+	}
+	*ret_lo = bounds[0];
+	*ret_hi = bounds[1];
 }
 
 /* Gives each attachment its role: by role_name, or by the reference the
- * configuration records when role_name is known only after apply. */
+ * configuration records when role_name is known only after apply.  The
+ * role names are sorted once, so that a plan of 10,000 roles does not
+ * compare every attachment with every role. */
 static int
 link_attachments(struct tf *tf)
 {
+	struct tf_key *names;
+	size_t n_names = 0;
+
+	names = malloc((tf->n_res ? tf->n_res : 1) * sizeof(*names));
+	if (!names)
+		return -ENOMEM;
+	for (size_t k = 0; k < tf->n_res; k++) {
+		const struct tf_res *cand = &tf->res[k];
+
+		if (cand->kind == TF_ROLE && cand->role &&
+		    dp_value_given(&cand->role->name))
+			names[n_names++] = (struct tf_key){cand->role->name.str,
+							   cand->role->name.len,
+							   k};
+	}
+	qsort(names, n_names, sizeof(*names), cmp_tf_keys);
 	for (size_t i = 0; i < tf->n_res; i++) {
 		struct tf_res *res = &tf->res[i];
 		struct tf_res *target = NULL;
-		size_t n = 0;
+		const char *hint;
+		size_t lo = 0, hi = 0;
 
 		if (res->kind != TF_ATTACHMENT || !res->list)
 			continue;
-		for (size_t k = 0; res->list->role_hint && k < tf->n_res; k++) {
-			struct tf_res *cand = &tf->res[k];
-			struct dp_value hint = {
-				.state = DP_VALUE_PRESENT,
-				.str = res->list->role_hint,
-				.len = (uint32_t)strlen(res->list->role_hint),
-			};
-
-			if (cand->kind == TF_ROLE && cand->role &&
-			    same_value(&cand->role->name, &hint)) {
-				target = cand;
-				n++;
-			}
-		}
-		if (n != 1)
+		hint = res->list->role_hint;
+		if (hint && *hint)
+			tf_key_range(names, n_names, hint, strlen(hint), &lo,
+				     &hi);
+		if (hi - lo == 1)
+			target = &tf->res[names[lo].res];
+		else
 			target = referenced(tf, res, "role_name", TF_ROLE);
 		if (!target || !target->role)
 			continue; /* associate.c looks further, or notes it */
-		if (dp_associate_attach(tf->ctx->setup, target->role, res->list) < 0)
+		if (dp_associate_attach(tf->ctx->setup, target->role,
+					res->list) < 0) {
+			free(names);
 			return -ENOMEM;
+		}
 		res->list = NULL;
 	}
+	free(names);
+	return 0;
+}
+
+/* The IDs of the instances, sorted, read once for all jobs (each job
+ * comparing with every instance made plans of many jobs n^2). */
+static int
+instance_ids(struct tf *tf, struct tf_key **ret_ids, size_t *ret_n)
+{
+	struct tf_key *ids = malloc((tf->n_res ? tf->n_res : 1) * sizeof(*ids));
+	size_t n = 0;
+	struct dp_value id;
+
+	if (!ids)
+		return -ENOMEM;
+	for (size_t k = 0; k < tf->n_res; k++) {
+		if (tf->res[k].kind != TF_INSTANCE || !tf->res[k].task)
+			continue;
+		if (attr_value(tf, &tf->res[k], "id", false, &id) < 0) {
+			free(ids);
+			return -ENOMEM;
+		}
+		if (dp_value_given(&id))
+			ids[n++] = (struct tf_key){id.str, id.len, k};
+	}
+	qsort(ids, n, sizeof(*ids), cmp_tf_keys);
+	*ret_ids = ids;
+	*ret_n = n;
 	return 0;
 }
 
@@ -819,7 +952,8 @@ link_attachments(struct tf *tf)
 static int
 link_instances(struct tf *tf)
 {
-	size_t n_jobs = 0, n_instances = 0;
+	struct tf_key *ids = NULL;
+	size_t n_ids = 0, n_jobs = 0, n_instances = 0;
 	struct tf_res *only_job = NULL, *only_instance = NULL;
 
 	for (size_t i = 0; i < tf->n_res; i++) {
@@ -836,19 +970,22 @@ link_instances(struct tf *tf)
 	for (size_t i = 0; i < tf->n_res; i++) {
 		struct tf_res *job = &tf->res[i];
 		struct tf_res *inst = NULL;
-		struct dp_value ref, id;
+		struct dp_value ref;
+		size_t lo, hi;
 
 		if (!job->task || job->kind == TF_INSTANCE)
 			continue;
 		if (attr_value(tf, job, "dts_instance_id", false, &ref) < 0)
-			return -ENOMEM;
-		for (size_t k = 0; k < tf->n_res && dp_value_given(&ref); k++) {
-			if (tf->res[k].kind != TF_INSTANCE || !tf->res[k].task)
-				continue;
-			if (attr_value(tf, &tf->res[k], "id", false, &id) < 0)
-				return -ENOMEM;
-			if (same_value(&ref, &id))
-				inst = &tf->res[k];
+			goto nomem;
+		if (dp_value_given(&ref) && !ids &&
+		    instance_ids(tf, &ids, &n_ids) < 0)
+			goto nomem;
+		if (dp_value_given(&ref)) {
+			/* The last instance with that ID that is not merged yet. */
+			tf_key_range(ids, n_ids, ref.str, ref.len, &lo, &hi);
+			for (size_t k = lo; k < hi; k++)
+				if (tf->res[ids[k].res].task)
+					inst = &tf->res[ids[k].res];
 		}
 		if (!inst)
 			inst = referenced(tf, job, "dts_instance_id", TF_INSTANCE);
@@ -858,10 +995,14 @@ link_instances(struct tf *tf)
 			continue;
 		if (dp_associate_instance(tf->ctx->setup, job->task,
 					  inst->task) < 0)
-			return -ENOMEM;
+			goto nomem;
 		inst->task = NULL;
 	}
+	free(ids);
 	return 0;
+nomem:
+	free(ids);
+	return -ENOMEM;
 }
 
 /* ---- notes ------------------------------------------------------------ */
@@ -939,6 +1080,7 @@ load(struct dp_adapt_ctx *ctx, const struct dp_json *root, const char *pointer)
 		dp_buf_free(&tf.res[i].sensitive_attrs);
 	}
 	free(tf.res);
+	free(tf.addrs);
 	return r;
 }
 
