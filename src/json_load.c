@@ -943,7 +943,7 @@ out:
 static int
 add_embed(struct dp_doc *doc, const struct dp_embed *embed)
 {
-	size_t n = doc->n_embeds;
+	size_t n = doc->n_embeds, at;
 
 	/* The capacity is implied: 4, then every power of two. */
 	if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) {
@@ -955,7 +955,26 @@ add_embed(struct dp_doc *doc, const struct dp_embed *embed)
 			return -ENOMEM;
 		doc->embeds = bigger;
 	}
-	doc->embeds[n] = *embed;
+	/* Kept sorted by start, so that json.c finds the embed of a node
+	 * by binary search; adapters mostly parse in file order, so this
+	 * is nearly always an append. */
+	at = n;
+	if (n > 0 && doc->embeds[n - 1].span.start > embed->span.start) {
+		size_t lo = 0, hi = n;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (doc->embeds[mid].span.start <= embed->span.start)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		at = lo;
+		memmove(&doc->embeds[at + 1], &doc->embeds[at],
+			(n - at) * sizeof(*doc->embeds));
+	}
+	doc->embeds[at] = *embed;
 	doc->n_embeds = n + 1;
 	return 0;
 }
