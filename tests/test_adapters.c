@@ -555,6 +555,7 @@ END_TEST
 
 static const char ros_template[] =
 	"{\"ROSTemplateFormatVersion\":\"2015-09-01\",\"Parameters\":{"
+	"\"Key\":{\"Type\":\"String\",\"NoEcho\":true,\"Default\":\"k-Secret-3\"},"
 	"\"Name\":{\"Type\":\"String\",\"Default\":\"ram-for-dts\"}},"
 	"\"Resources\":{\"Role\":{\"Type\":\"ALIYUN::RAM::Role\",\"Properties\":{"
 	"\"RoleName\":{\"Ref\":\"Name\"},\"AssumeRolePolicyDocument\":{"
@@ -594,6 +595,9 @@ START_TEST(ros_template_links)
 	for (size_t i = 0; i < role->trust->n_strings; i++)
 		ck_assert_ptr_null(strstr(role->trust->strings[i].str, "${"));
 	ck_assert_ptr_nonnull(find_note(setup, "intrinsic functions (Fn::Sub)"));
+	ck_assert(dp_source_is_secret(role->origin.source,
+				      tl_offset_of(role->origin.source->data,
+						   "k-Secret-3")));
 	dp_run_free(run);
 }
 END_TEST

@@ -555,11 +555,43 @@ load_attachment(struct ros *ros, uint32_t index)
 	return 0; /* associate.c looks in the other documents */
 }
 
+/* A parameter declared NoEcho (a password, a key) never shows its
+ * Default in a snippet. */
+static int
+mask_no_echo(struct dp_adapt_ctx *ctx, const struct dp_json *root)
+{
+	const struct dp_json *params = dp_json_get(root, "Parameters");
+
+	for (uint32_t i = 0; params && params->kind == DP_JSON_OBJECT &&
+			     i < params->n; i++) {
+		const struct dp_json *p = params->u.members[i].value;
+		const struct dp_json *echo = dp_json_get(p, "NoEcho");
+		const struct dp_json *def = dp_json_get(p, "Default");
+		int r;
+
+		if (!def || !(dp_json_is(echo, DP_JSON_TRUE) ||
+			      (dp_json_string(echo) &&
+			       dp_ascii_ieq(echo->u.str, echo->n, "true", 4))))
+			continue;
+		if (def->kind != DP_JSON_STRING && def->kind != DP_JSON_NUMBER)
+			continue;
+		r = dp_source_add_secret((struct dp_source *)ctx->doc->source,
+					 def->span);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 static int
 load(struct dp_adapt_ctx *ctx, const struct dp_json *root, const char *pointer)
 {
 	struct ros ros = {.ctx = ctx, .root = root, .pointer = pointer};
-	int r = 0;
+	int r;
+
+	r = mask_no_echo(ctx, root);
+	if (r < 0)
+		return r;
 
 	ros.resources = dp_json_get(root, "Resources");
 	ros.resources_ptr = dp_json_pointer_join(ctx->setup->arena, pointer,
