@@ -18,7 +18,8 @@
 static int
 parse(const char *const *words, struct dp_cli *cli, char **err)
 {
-	char *argv[32];
+	/* Static: the parsed cli's paths point into it after we return. */
+	static char *argv[32];
 	int argc = 0;
 
 	argv[argc++] = (char *)"dts-preflight";
