@@ -76,10 +76,12 @@ init_repo(void)
 	FUZZ_ASSERT(atexit(remove_repo) == 0);
 }
 
+/* DP_FUZZ_VERBOSE=1 shows what the command printed (for replays). */
 static int
 run_app(int argc, char **argv)
 {
-	int status = dp_app_run(argc, argv, fuzz_devnull(), fuzz_devnull());
+	FILE *err = getenv("DP_FUZZ_VERBOSE") ? stderr : fuzz_devnull();
+	int status = dp_app_run(argc, argv, err, err);
 
 	FUZZ_ASSERT(status >= 0 && status <= 2);
 	return status;
