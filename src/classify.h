@@ -4,8 +4,7 @@
  * through the table rules/tables/engines.json (data, not code).
  *
  * Ownership: the names set on endpoints are borrowed from the table's
- * document (owned by the ruleset, which outlives the run); notes are
- * copied into the setup.
+ * document (owned by the ruleset, which outlives the run).
  */
 #ifndef DP_CLASSIFY_H
 #define DP_CLASSIFY_H
@@ -28,10 +27,9 @@ const char *dp_classify_database_type(const struct dp_table *engines,
 
 /*
  * Sets access_method and database_type of every endpoint of setup.  A
- * value the table does not know leaves the name NULL and adds one note
- * per distinct value (with the nearest known spelling), never a guess.
- * engines may be NULL (no table loaded): then nothing is set.
- * 0 or -ENOMEM.
+ * value the table does not know leaves the name NULL, never a guess
+ * (rule DP508 reports it).  engines may be NULL (no table loaded): then
+ * nothing is set.  Returns 0.
  */
 int dp_classify_endpoints(struct dp_setup *setup,
 			  const struct dp_table *engines);
