@@ -73,26 +73,17 @@ cut_to(struct dp_ctx ctx, enum dp_level within)
 {
 	struct dp_ctx cut = {.setup = ctx.setup, .scratch = ctx.scratch};
 
-	switch (within) {
-	case DP_LEVEL_STATEMENT:
-		cut.statement = ctx.statement;
-		/* fall through */
-	case DP_LEVEL_TRUST:
-		cut.trust = ctx.trust;
-		/* fall through */
-	case DP_LEVEL_ROLE:
-		cut.role = ctx.role;
-		break;
-	case DP_LEVEL_ENDPOINT:
-		cut.endpoint = ctx.endpoint;
-		/* fall through */
-	case DP_LEVEL_TASK:
+	if (within == DP_LEVEL_TASK || within == DP_LEVEL_ENDPOINT)
 		cut.task = ctx.task;
-		break;
-	default:
-		break; /* the setup: everything */
-	}
-	return cut;
+	if (within == DP_LEVEL_ENDPOINT)
+		cut.endpoint = ctx.endpoint;
+	if (within >= DP_LEVEL_ROLE && within <= DP_LEVEL_STATEMENT)
+		cut.role = ctx.role;
+	if (within == DP_LEVEL_TRUST || within == DP_LEVEL_STATEMENT)
+		cut.trust = ctx.trust;
+	if (within == DP_LEVEL_STATEMENT)
+		cut.statement = ctx.statement;
+	return cut; /* within the setup: everything */
 }
 
 /* Lower-case ASCII with '_' as '-': the spellings people mix up. */
@@ -196,6 +187,7 @@ dp_check_among(struct dp_eval *ev, const struct dp_ctx *ctx, const struct dp_val
 	value = *subject; /* the walk below may reuse its scratch slot */
 	if (c->filter && (r = dp_engine_match(ev, c->filter, &value, NULL)) <= 0)
 		return r;
+	r = 0;
 	for (size_t i = 0; i < c->n_of_fields && r == 0; i++) {
 		col.field = c->of_fields[i];
 		r = dp_engine_walk(&w, base, c->of_fields[i]->level);

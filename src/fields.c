@@ -262,6 +262,7 @@ enum role_part {
 	ROLE_KIND,
 	ROLE_ATTACHMENTS,
 	ROLE_ATTACHMENTS_EXPORTED,
+	ROLE_NAMED_BY_TASK,
 	ROLE_ENDPOINT_ACCESS_METHOD,
 };
 
@@ -316,6 +317,9 @@ get_role(const struct dp_field *field, const struct dp_ctx *ctx, size_t i)
 					? &role->attachments_origin : &role->origin);
 	case ROLE_ATTACHMENTS_EXPORTED:
 		return i == 0 ? computed(field, ctx, yes_no(role->has_attachments),
+					 &role->origin) : NULL;
+	case ROLE_NAMED_BY_TASK:
+		return i == 0 ? computed(field, ctx, yes_no(role->named_by_task),
 					 &role->origin) : NULL;
 	case ROLE_ENDPOINT_ACCESS_METHOD:
 		/* Several values, one per endpoint: a scratch slot holds only
@@ -427,6 +431,7 @@ static const struct dp_field field_table[] = {
 	FIELD("role.attachments", ROLE, get_role, ROLE_ATTACHMENTS),
 	FIELD("role.attachments_exported", ROLE, get_role,
 	      ROLE_ATTACHMENTS_EXPORTED),
+	FIELD("role.named_by_task", ROLE, get_role, ROLE_NAMED_BY_TASK),
 	FIELD("role.endpoint.access_method", ROLE, get_role,
 	      ROLE_ENDPOINT_ACCESS_METHOD),
 	FIELD("trust", TRUST, get_other, TRUST_DOCUMENT),
