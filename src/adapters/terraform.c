@@ -1,7 +1,7 @@
 /*
- * terraform.c - `terraform show -json` output, plan or state: the
- * alicloud RAM roles, role policy attachments, DTS jobs and DTS
- * instances of every module.  Values Terraform knows only after apply
+ * terraform.c - `terraform show -json` output, plan or state, and raw
+ * terraform.tfstate files: the alicloud RAM roles, role policy
+ * attachments, DTS jobs and DTS instances of every module.  Values Terraform knows only after apply
  * (after_unknown) and values marked sensitive become "not checkable"
  * with a note, never "missing"; sensitive values are masked in the
  * source so no snippet shows them.  Links inside the plan (attachment to
@@ -76,13 +76,28 @@ struct tf {
 
 /* ---- detection -------------------------------------------------------- */
 
+/* A raw state file (terraform.tfstate, "version": 4) rather than the
+ * output of `terraform show -json`: resources[].instances[].attributes. */
+static bool
+is_raw_state(const struct dp_json *root)
+{
+	const struct dp_json *resources = dp_json_get(root, "resources");
+
+	return dp_json_is(dp_json_get(root, "version"), DP_JSON_NUMBER) &&
+	       dp_json_get(root, "terraform_version") && resources &&
+	       resources->kind == DP_JSON_ARRAY;
+}
+
 static bool
 detect(const struct dp_json *root)
 {
 	const struct dp_json *values;
 
-	if (!root || root->kind != DP_JSON_OBJECT ||
-	    !dp_json_get(root, "format_version"))
+	if (!root || root->kind != DP_JSON_OBJECT)
+		return false;
+	if (is_raw_state(root))
+		return true;
+	if (!dp_json_get(root, "format_version"))
 		return false;
 	values = dp_json_get(root, "values");
 	return dp_json_get(root, "planned_values") ||
@@ -407,12 +422,103 @@ collect_module(struct tf *tf, const struct dp_json *module, const char *ptr,
 	return 0;
 }
 
+/* Masks the attributes a raw state lists in sensitive_attributes
+ * ([[{"type": "get_attr", "value": "source_endpoint_password"}], ...]). */
+static int
+mask_raw_sensitive(struct tf *tf, const struct dp_json *instance)
+{
+	const struct dp_json *paths = dp_json_get(instance, "sensitive_attributes");
+	const struct dp_json *attrs = dp_json_get(instance, "attributes");
+
+	for (uint32_t i = 0; paths && paths->kind == DP_JSON_ARRAY && i < paths->n;
+	     i++) {
+		const struct dp_json *path = paths->u.items[i];
+		const struct dp_json *step;
+		int r;
+
+		if (path->kind != DP_JSON_ARRAY || path->n == 0)
+			continue;
+		step = path->u.items[0];
+		if (!dp_json_string(dp_json_get(step, "value")))
+			continue;
+		r = mask_all((struct dp_source *)tf->ctx->doc->source,
+			     dp_json_get(attrs, dp_json_get(step, "value")->u.str), 0);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int
+collect_raw_state(struct tf *tf)
+{
+	struct dp_arena *arena = tf->ctx->setup->arena;
+	const struct dp_json *resources = dp_json_get(tf->root, "resources");
+	const char *base = dp_json_pointer_join(arena, tf->pointer, "resources");
+	int r;
+
+	if (!base)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < resources->n; i++) {
+		const struct dp_json *node = resources->u.items[i];
+		const struct dp_json *instances = dp_json_get(node, "instances");
+		const char *module = dp_json_string(dp_json_get(node, "module"));
+		const char *type = dp_json_string(dp_json_get(node, "type"));
+		const char *name = dp_json_string(dp_json_get(node, "name"));
+		struct tf_res res = {0};
+		const char *res_ptr;
+
+		if (!kind_of(node, &res.kind) || !name || !instances ||
+		    instances->kind != DP_JSON_ARRAY)
+			continue;
+		res_ptr = dp_json_pointer_index(arena, base, i);
+		if (!res_ptr)
+			return -ENOMEM;
+		for (uint32_t k = 0; k < instances->n; k++) {
+			const struct dp_json *inst = instances->u.items[k];
+			const struct dp_json *index = dp_json_get(inst, "index_key");
+			const struct dp_json *attrs = dp_json_get(inst, "attributes");
+
+			if (!attrs || attrs->kind != DP_JSON_OBJECT ||
+			    dp_json_get(inst, "deposed"))
+				continue;
+			if (index && index->kind != DP_JSON_STRING &&
+			    index->kind != DP_JSON_NUMBER)
+				index = NULL;
+			res.node = inst;
+			res.values = attrs;
+			res.pointer = dp_arena_printf(arena, "%s/instances/%u",
+						      res_ptr, k);
+			res.values_ptr = res.pointer
+						 ? dp_arena_printf(arena, "%s/attributes",
+								   res.pointer)
+						 : NULL;
+			res.address = dp_arena_printf(
+				arena, "%s%s%s.%s%s%s%s%s", module ? module : "",
+				module ? "." : "", type, name, index ? "[" : "",
+				dp_json_is(index, DP_JSON_STRING) ? "\"" : "",
+				index ? index->u.str : "",
+				!index ? "" : dp_json_is(index, DP_JSON_STRING)
+						      ? "\"]" : "]");
+			if (!res.values_ptr || !res.address)
+				return -ENOMEM;
+			r = mask_raw_sensitive(tf, inst);
+			if (r < 0 || (r = add_res(tf, &res)) < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
 static int
 collect(struct tf *tf)
 {
 	struct dp_arena *arena = tf->ctx->setup->arena;
 	const char *ptr;
 	int r;
+
+	if (is_raw_state(tf->root))
+		return collect_raw_state(tf);
 
 	/* A plan: resource_changes has after_unknown, so it comes first;
 	 * planned_values adds what it lacks (by address, never twice). */
@@ -1087,14 +1193,14 @@ load(struct dp_adapt_ctx *ctx, const struct dp_json *root, const char *pointer)
 static const char *const markers[] = {
 	"format_version", "terraform_version", "planned_values",
 	"resource_changes", "values/root_module", "prior_state",
-	"configuration", NULL,
+	"configuration", "resources", NULL,
 };
 
 const struct dp_adapter dp_adapter_terraform = {
 	.name = "terraform-json",
 	.description = "Terraform `terraform show -json` plan or state "
 		       "(format_version + planned_values / resource_changes / "
-		       "values.root_module)",
+		       "values.root_module), or a terraform.tfstate",
 	.markers = markers,
 	.detect = detect,
 	.load = load,
