@@ -19,13 +19,18 @@
 
 #include "app.h"
 #include "atomic.h"
+#include "baseline.h"
 #include "cli.h"
+#include "config_file.h"
+#include "explain.h"
+#include "filter.h"
 #include "fix.h"
 #include "input.h"
 #include "report.h"
 #include "rules.h"
 #include "run.h"
 #include "util.h"
+#include "waiver.h"
 
 #define PROG "dts-preflight"
 
@@ -35,6 +40,13 @@ struct app {
 	bool had_error; /* exit 2 whatever else was found */
 	size_t max_file_size; /* for messages about it */
 	bool relint;    /* linting again after --fix: paths were reported */
+
+	/* Config file, waivers, baseline (config_file.c, filter.c). */
+	struct dp_config *config;     /* NULL: none found */
+	struct dp_baseline *baseline; /* --baseline, loaded once */
+	long today;                   /* YYYYMMDD, for waiver expiry */
+	bool list_waivers;            /* the waivers command: list, no report */
+	bool whole_tree;              /* it linted the config's whole tree */
 };
 
 static void error_msg(struct app *app, const char *fmt, ...) DP_PRINTF(2, 3);
@@ -307,6 +319,135 @@ next:
 	return changed;
 }
 
+/* ---- config, waivers, baseline ------------------------------------- */
+
+/* The config file (--config, or found upwards) merged under the command
+ * line, and today's date for waivers.  0, or -1 after an error message. */
+static int
+load_config(struct app *app, struct dp_cli *cli)
+{
+	const char *today = getenv("DTS_PREFLIGHT_TODAY");
+	char *path = NULL, *msg = NULL;
+	int r;
+
+	if (dp_waiver_today(today, &app->today) < 0) {
+		error_msg(app, "DTS_PREFLIGHT_TODAY must be a date YYYY-MM-DD, "
+			  "not '%s'", today);
+		return -1;
+	}
+	if (cli->config_path)
+		path = dp_strdup(cli->config_path);
+	else if ((r = dp_config_find(".", &path)) <= 0)
+		goto found;
+	r = path ? dp_config_load(path, &app->config, &msg) : -ENOMEM;
+	if (r == -EINVAL)
+		error_msg(app, "bad config file: %s", msg);
+	else if (r < 0 && r != -ENOMEM)
+		error_msg(app, "cannot read config file '%s': %s", path,
+			  strerror(-r));
+	else if (r == 0)
+		r = dp_config_apply(app->config, cli);
+found:
+	if (r == -ENOMEM)
+		error_msg(app, "%s", strerror(ENOMEM));
+	free(msg);
+	free(path);
+	return r < 0 ? -1 : 0;
+}
+
+/* The config's rule patterns against the loaded catalog. */
+static int
+check_config(struct app *app, const struct dp_ruleset *set)
+{
+	char *msg = NULL;
+	int r;
+
+	if (!app->config)
+		return 0;
+	r = dp_config_check_rules(app->config, set, &msg);
+	if (r < 0)
+		error_msg(app, "bad config file: %s", msg ? msg : strerror(-r));
+	free(msg);
+	return r < 0 ? -1 : 0;
+}
+
+/*
+ * The filter step between the run and the report (filter.c): waivers,
+ * the baseline, --write-baseline.  Sets report->notes to the run's notes
+ * followed by the filter's (*ret_notes, free() it).  0, or -1 after an
+ * error message.
+ */
+static int
+filter_findings(struct app *app, const struct dp_cli *cli, struct dp_run *run,
+		struct dp_report *report, struct dp_filter_result *filtered,
+		struct dp_note **ret_notes)
+{
+	struct dp_filter_options options = {
+		.today = app->today,
+		.lang = cli->lang,
+		.whole_tree = app->whole_tree,
+		.sources = report->sources,
+		.n_sources = report->n_sources,
+	};
+	struct dp_findings *findings = dp_run_findings_edit(run);
+	struct dp_note *notes;
+	char *msg = NULL;
+	int r;
+
+	if (!cli->no_waivers && app->config)
+		options.waivers = &app->config->waivers;
+	if (!cli->no_waivers && cli->baseline && !cli->write_baseline) {
+		if (!app->baseline) {
+			r = dp_baseline_load(cli->baseline, &app->baseline, &msg);
+			if (r == -EINVAL)
+				error_msg(app, "bad baseline: %s", msg);
+			else if (r < 0)
+				error_msg(app, "cannot read baseline '%s': %s",
+					  cli->baseline, strerror(-r));
+			free(msg);
+			if (r < 0)
+				return -1;
+		}
+		options.baseline = app->baseline;
+	}
+	r = dp_filter_apply(&options, findings, filtered);
+	if (r == 0 && cli->write_baseline) {
+		size_t n = 0;
+		char *text;
+
+		r = dp_filter_write_baseline(cli->write_baseline, findings, &n);
+		if (r < 0 && r != -ENOMEM) {
+			error_msg(app, "cannot write baseline '%s': %s",
+				  cli->write_baseline, strerror(-r));
+			return -1;
+		}
+		text = r == 0 ? dp_asprintf("recorded %zu finding%s in the "
+					    "baseline '%s'", n, n == 1 ? "" : "s",
+					    cli->write_baseline)
+			      : NULL;
+		r = text ? dp_filter_add_note(filtered, NULL, (struct dp_span){0, 0},
+					      text)
+			 : -ENOMEM;
+		free(text);
+	}
+	notes = r == 0 ? calloc(report->n_notes + filtered->n_notes + 1,
+				sizeof(*notes))
+		       : NULL;
+	if (!notes) {
+		error_msg(app, "%s", strerror(ENOMEM));
+		return -1;
+	}
+	if (report->n_notes)
+		memcpy(notes, report->notes, report->n_notes * sizeof(*notes));
+	if (filtered->n_notes)
+		memcpy(notes + report->n_notes, filtered->notes,
+		       filtered->n_notes * sizeof(*notes));
+	report->notes = notes;
+	report->n_notes += filtered->n_notes;
+	*ret_notes = notes;
+	return 0;
+}
+
 static int
 cmd_check(struct app *app, const struct dp_cli *cli,
 	  const struct dp_ruleset *set)
@@ -318,6 +459,8 @@ cmd_check(struct app *app, const struct dp_cli *cli,
 					 .max_findings = cli->max_findings};
 	struct dp_run *run = NULL;
 	struct dp_report report;
+	struct dp_filter_result filtered = {0};
+	struct dp_note *notes = NULL;
 	enum dp_severity *severity = calloc(set->n_rules + 1, sizeof(*severity));
 	bool *enabled = calloc(set->n_rules + 1, sizeof(*enabled));
 	char *msg = NULL;
@@ -345,6 +488,11 @@ again:
 		goto nomem;
 	}
 	dp_run_report(run, &report);
+	dp_filter_result_done(&filtered);
+	free(notes);
+	notes = NULL;
+	if (filter_findings(app, cli, run, &report, &filtered, &notes) < 0)
+		goto out;
 	if (cli->fix && !app->relint && fix_files(app, cli, &report) > 0) {
 		/* Lint the fixed files again: the report and the exit
 		 * status say what is left. */
@@ -358,7 +506,11 @@ again:
 	report.color = use_color(app, cli->color);
 	report.quiet = cli->quiet;
 	report.tool_version = DP_VERSION;
-	r = dp_report_write(cli->format ? cli->format : "text", app->out, &report);
+	r = app->list_waivers
+		    ? dp_waivers_write(app->out, &app->config->waivers, app->today,
+				       app->whole_tree)
+		    : dp_report_write(cli->format ? cli->format : "text",
+				      app->out, &report);
 	if (r < 0) {
 		error_msg(app, "cannot write the report: %s", strerror(-r));
 		goto out;
@@ -366,12 +518,15 @@ again:
 	if (flush_out(app) != 0)
 		goto out;
 	status = app->had_error ? DP_EXIT_ERROR
+		 : app->list_waivers ? DP_EXIT_OK
 		 : fails(dp_run_findings(run), cli->fail_on) ? DP_EXIT_FINDINGS
 							      : DP_EXIT_OK;
 	goto out;
 nomem:
 	error_msg(app, "%s", strerror(ENOMEM));
 out:
+	dp_filter_result_done(&filtered);
+	free(notes);
 	free(msg);
 	free(severity);
 	free(enabled);
@@ -417,6 +572,104 @@ cmd_rules(struct app *app, const struct dp_cli *cli,
 	return flush_out(app);
 }
 
+/* The text to explain: the words given, or standard input ("-", or no
+ * words when it is not a terminal).  0, or -1 after an error message. */
+static int
+explain_text(struct app *app, const struct dp_cli *cli, struct dp_buf *text)
+{
+	struct dp_source *source = NULL;
+	int r = 0;
+
+	if (cli->n_paths == 0 && isatty(STDIN_FILENO)) {
+		error_msg(app, "explain needs the text of a console error, a rule "
+			  "ID, or - to read standard input (see --help)");
+		return -1;
+	}
+	if (cli->n_paths == 0 ||
+	    (cli->n_paths == 1 && strcmp(cli->paths[0], "-") == 0)) {
+		r = dp_source_read("-", DP_EXPLAIN_MAX_TEXT, &source);
+		if (r == 0)
+			r = dp_buf_append(text, source->data, source->len);
+		dp_source_free(source);
+	} else {
+		for (size_t i = 0; i < cli->n_paths && r == 0; i++)
+			r = dp_buf_printf(text, "%s%s", i ? " " : "",
+					  cli->paths[i]);
+		if (r == 0 && text->len > DP_EXPLAIN_MAX_TEXT)
+			r = -EFBIG;
+	}
+	if (r == -EFBIG)
+		error_msg(app, "the text to explain is larger than %zu bytes",
+			  DP_EXPLAIN_MAX_TEXT);
+	else if (r < 0)
+		error_msg(app, "cannot read standard input: %s", strerror(-r));
+	return r < 0 ? -1 : 0;
+}
+
+static int
+cmd_explain(struct app *app, const struct dp_cli *cli,
+	    const struct dp_ruleset *set)
+{
+	struct dp_explain *explain = NULL;
+	struct dp_buf text = {0};
+	char *msg = NULL;
+	int status = DP_EXIT_ERROR, r;
+
+	r = dp_explain_load(set, &explain, &msg);
+	if (r == -ENOENT)
+		error_msg(app, "the rules lack the console error table "
+			  "(tables/errors.json)");
+	else if (r == -EINVAL)
+		error_msg(app, "bad rule file: %s", msg);
+	else if (r < 0)
+		error_msg(app, "%s", strerror(-r));
+	if (r < 0 || explain_text(app, cli, &text) < 0)
+		goto out;
+	r = dp_explain_write(app->out, explain, set, text.data ? text.data : "",
+			     text.len, cli->lang);
+	if (r == -E2BIG)
+		error_msg(app, "a pattern of the console error table hit its "
+			  "match limit");
+	else if (r < 0)
+		error_msg(app, "cannot write the explanation: %s", strerror(-r));
+	else
+		status = r == 1 ? DP_EXIT_OK : DP_EXIT_FINDINGS;
+out:
+	dp_buf_free(&text);
+	free(msg);
+	dp_explain_free(explain);
+	return status;
+}
+
+/* Lints the paths given (by default the config file's whole directory)
+ * and lists the waivers with what they did. */
+static int
+cmd_waivers(struct app *app, const struct dp_cli *cli,
+	    const struct dp_ruleset *set)
+{
+	struct dp_cli lint = *cli;
+	char *config_dir[1];
+
+	if (!app->config) {
+		fputs("no waivers: no " DP_CONFIG_NAME " found from here up to "
+		      "the repository root (--config FILE names one)\n",
+		      app->out);
+		return flush_out(app);
+	}
+	if (lint.n_paths == 0) {
+		config_dir[0] = app->config->dir;
+		lint.paths = config_dir;
+		lint.n_paths = 1;
+		app->whole_tree = true;
+	}
+	lint.no_waivers = false;
+	lint.baseline = NULL;
+	lint.write_baseline = NULL;
+	lint.fix = false;
+	app->list_waivers = true;
+	return cmd_check(app, &lint, set);
+}
+
 int
 dp_app_run(int argc, char **argv, FILE *out, FILE *err)
 {
@@ -448,14 +701,29 @@ dp_app_run(int argc, char **argv, FILE *out, FILE *err)
 		status = DP_EXIT_ERROR;
 		goto out;
 	}
-	if (load_rules(app, &cli, &set) < 0) {
+	if (load_config(app, &cli) < 0 || load_rules(app, &cli, &set) < 0 ||
+	    check_config(app, set) < 0) {
 		status = DP_EXIT_ERROR;
 		goto out;
 	}
-	status = cli.command == DP_CMD_RULES ? cmd_rules(app, &cli, set)
-					     : cmd_check(app, &cli, set);
+	switch (cli.command) {
+	case DP_CMD_RULES:
+		status = cmd_rules(app, &cli, set);
+		break;
+	case DP_CMD_EXPLAIN:
+		status = cmd_explain(app, &cli, set);
+		break;
+	case DP_CMD_WAIVERS:
+		status = cmd_waivers(app, &cli, set);
+		break;
+	default:
+		status = cmd_check(app, &cli, set);
+		break;
+	}
 out:
 	dp_ruleset_free(set);
 	dp_cli_done(&cli);
+	dp_baseline_free(app->baseline);
+	dp_config_free(app->config);
 	return status;
 }

@@ -32,6 +32,10 @@ enum {
 	OPT_MAX_DEPTH,
 	OPT_MAX_FINDINGS,
 	OPT_VERSION,
+	OPT_CONFIG,
+	OPT_NO_WAIVERS,
+	OPT_BASELINE,
+	OPT_WRITE_BASELINE,
 };
 
 static const struct option long_options[] = {
@@ -51,6 +55,10 @@ static const struct option long_options[] = {
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, OPT_VERSION},
+	{"config", required_argument, NULL, OPT_CONFIG},
+	{"no-waivers", no_argument, NULL, OPT_NO_WAIVERS},
+	{"baseline", required_argument, NULL, OPT_BASELINE},
+	{"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
 	{NULL, 0, NULL, 0},
 };
 
@@ -69,6 +77,8 @@ dp_cli_usage(FILE *out)
 {
 	fputs("usage: dts-preflight [check] [OPTIONS] PATH...\n"
 	      "       dts-preflight rules [--format text|json]\n"
+	      "       dts-preflight explain TEXT|RULE-ID|-\n"
+	      "       dts-preflight waivers [OPTIONS] [PATH...]\n"
 	      "       dts-preflight --version | --help\n"
 	      "\n"
 	      "Checks exported Alibaba Cloud RAM roles, trust policies and DTS task\n"
@@ -96,11 +106,17 @@ dp_cli_usage(FILE *out)
 	      "      --max-findings N     findings shown per file (default 1000;\n"
 	      "                           0: all)\n"
 	      "  -q, --quiet              print findings only, no notes or summary\n"
+	      "      --config FILE        read settings and waivers from FILE instead of\n"
+	      "                           the .dts-preflight.json found upwards\n"
+	      "      --baseline FILE      do not fail on findings recorded in FILE\n"
+	      "      --write-baseline FILE  record the current findings in FILE\n"
+	      "      --no-waivers         ignore every waiver and baseline (audits)\n"
 	      "  -h, --help               show this help\n"
 	      "      --version            show the version\n"
 	      "\n"
 	      "exit status: 0 no finding at or above --fail-on, 1 findings,\n"
-	      "2 usage error, unreadable path or bad rule file.\n",
+	      "2 usage error, unreadable path, bad rule file, config or baseline.\n"
+	      "Command line beats config file beats defaults.\n",
 	      out);
 }
 
@@ -227,6 +243,7 @@ parse_option(struct dp_cli *cli, int opt, const char *arg, char **reterr_msg)
 		if (dp_severity_parse(arg, &cli->fail_on) < 0)
 			return usage_error(reterr_msg, "--fail-on takes error, "
 					   "warning, info or none, not '%s'", arg);
+		cli->fail_on_given = true;
 		return 0;
 	case OPT_ENABLE:
 	case OPT_DISABLE:
@@ -246,6 +263,7 @@ parse_option(struct dp_cli *cli, int opt, const char *arg, char **reterr_msg)
 		else
 			return usage_error(reterr_msg, "--color takes auto, always "
 					   "or never, not '%s'", arg);
+		cli->color_given = true;
 		return 0;
 	case OPT_MAX_FILE_SIZE:
 		return parse_size(arg, &cli->max_file_size, reterr_msg);
@@ -271,6 +289,7 @@ parse_option(struct dp_cli *cli, int opt, const char *arg, char **reterr_msg)
 		else
 			return usage_error(reterr_msg, "--lang takes en or zh, not '%s'",
 					   arg);
+		cli->lang_given = true;
 		return 0;
 	case 'q':
 		cli->quiet = true;
@@ -283,6 +302,18 @@ parse_option(struct dp_cli *cli, int opt, const char *arg, char **reterr_msg)
 		return 0;
 	case OPT_VERSION:
 		cli->command = DP_CMD_VERSION;
+		return 0;
+	case OPT_CONFIG:
+		cli->config_path = arg;
+		return 0;
+	case OPT_NO_WAIVERS:
+		cli->no_waivers = true;
+		return 0;
+	case OPT_BASELINE:
+		cli->baseline = arg;
+		return 0;
+	case OPT_WRITE_BASELINE:
+		cli->write_baseline = arg;
 		return 0;
 	default:
 		return -EINVAL;
@@ -301,6 +332,14 @@ take_command(int argc, char **argv, struct dp_cli *cli)
 	}
 	if (strcmp(argv[1], "rules") == 0) {
 		cli->command = DP_CMD_RULES;
+		return 1;
+	}
+	if (strcmp(argv[1], "explain") == 0) {
+		cli->command = DP_CMD_EXPLAIN;
+		return 1;
+	}
+	if (strcmp(argv[1], "waivers") == 0) {
+		cli->command = DP_CMD_WAIVERS;
 		return 1;
 	}
 	return 0;

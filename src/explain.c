@@ -875,7 +875,10 @@ put_wrapped(struct writer *w, const char *text, size_t indent)
 			}
 		}
 		n = width_of(text + start, end - start);
-		if (w->col > indent && w->col + (space ? 1 : 0) + n > WIDTH) {
+		/* Closing punctuation stays with what it closes, even past
+		 * the width. */
+		if (w->col > indent && w->col + (space ? 1 : 0) + n > WIDTH &&
+		    (space || !closing(text + start, len - start))) {
 			newline(w);
 			spaces(w, indent);
 		} else if (space) {

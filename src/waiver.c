@@ -347,8 +347,9 @@ dp_waivers_write(FILE *out, const struct dp_waivers *waivers, long today,
 		if (state == DP_WAIVER_STALE)
 			dp_report_puts(&o, ": matches no finding, remove it");
 		else if (state == DP_WAIVER_EXPIRED && w->matched)
-			dp_report_printf(&o, ": no longer suppresses %zu finding%s",
-					 w->matched, w->matched == 1 ? "" : "s");
+			dp_report_printf(&o, ": no longer applies to the %zu "
+					 "finding%s it matches", w->matched,
+					 w->matched == 1 ? "" : "s");
 		else if (state == DP_WAIVER_EXPIRED)
 			dp_report_puts(&o, ": matches no finding, remove it");
 		else if (w->matched)
