@@ -13,6 +13,9 @@ budget=${DP_BUDGET_FILE:?}
 buildtype=${DP_BUILDTYPE:-}
 sanitize=${DP_SANITIZE:-none}
 
+if [ -n "${DP_EXEC_WRAPPER:-}" ]; then
+	echo "perf-budget: already under $DP_EXEC_WRAPPER: skipped"; exit 77
+fi
 if ! command -v valgrind >/dev/null 2>&1; then
 	echo "perf-budget: valgrind not found: skipped"; exit 77
 fi
