@@ -136,7 +136,10 @@ index_alloc(struct index *ix, size_t n, bool fold)
 static void
 index_sort(struct index *ix)
 {
-	qsort(ix->e, ix->n, sizeof(*ix->e), ix->fold ? cmp_folded : cmp_exact);
+	/* qsort() wants a valid pointer even for nothing to sort. */
+	if (ix->n > 1)
+		qsort(ix->e, ix->n, sizeof(*ix->e),
+		      ix->fold ? cmp_folded : cmp_exact);
 }
 
 /* Entries [*ret_lo, *ret_hi) have key (and source, when source is not
