@@ -8,7 +8,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -303,6 +305,50 @@ read_severity(struct reader *rd, const struct dp_json_member *m)
 	return 0;
 }
 
+/* A whole number in [min, max] written as a JSON number. */
+static int
+number_value(struct reader *rd, const struct dp_json_member *m, long min,
+	     long max, long *ret)
+{
+	if (m->value->kind != DP_JSON_NUMBER ||
+	    dp_parse_long(m->value->u.str, min, max, ret) < 0)
+		return fail(rd, m->value->span, "\"%s\" takes a whole number from "
+			    "%ld to %ld", m->key, min, max);
+	return 0;
+}
+
+/* max_file_size: bytes as a number, or "500K" / "64M" as on the
+ * command line. */
+static int
+size_value(struct reader *rd, const struct dp_json_member *m, size_t *ret)
+{
+	const long ceiling = (long) DP_MAX_FILE_SIZE_CEILING;
+	const struct dp_json *v = m->value;
+	char digits[32];
+	long n, unit = 1;
+
+	if (v->kind == DP_JSON_STRING && v->n > 0 && v->n < sizeof(digits) &&
+	    strlen(v->u.str) == v->n) {
+		memcpy(digits, v->u.str, v->n + 1);
+		if (strchr("Kk", digits[v->n - 1]))
+			unit = 1024;
+		else if (strchr("Mm", digits[v->n - 1]))
+			unit = 1024 * 1024;
+		if (unit > 1)
+			digits[v->n - 1] = '\0';
+		if (dp_parse_long(digits, 1, ceiling / unit, &n) == 0) {
+			*ret = (size_t) (n * unit);
+			return 0;
+		}
+	} else if (v->kind == DP_JSON_NUMBER &&
+		   dp_parse_long(v->u.str, 1, ceiling, &n) == 0) {
+		*ret = (size_t) n;
+		return 0;
+	}
+	return fail(rd, v->span, "\"max_file_size\" takes a size from 1 byte "
+		    "to 256M (a number of bytes, or like \"500K\" or \"64M\")");
+}
+
 static int
 read_member(struct reader *rd, const struct dp_json_member *m)
 {
@@ -315,6 +361,7 @@ read_member(struct reader *rd, const struct dp_json_member *m)
 	struct dp_cli *s = &config->settings;
 	const char *text;
 	size_t index;
+	long n;
 	int r;
 
 	if (strcmp(m->key, "creator_uid") == 0)
@@ -369,6 +416,18 @@ read_member(struct reader *rd, const struct dp_json_member *m)
 		dp_buf_free(&known);
 		return r;
 	}
+	if (strcmp(m->key, "max_file_size") == 0)
+		return size_value(rd, m, &s->max_file_size);
+	if (strcmp(m->key, "max_depth") == 0) {
+		r = number_value(rd, m, 1, DP_JSON_MAX_DEPTH_CEILING, &n);
+		s->max_depth = r == 0 ? (unsigned) n : 0;
+		return r;
+	}
+	if (strcmp(m->key, "max_findings") == 0) {
+		r = number_value(rd, m, 0, LONG_MAX, &n);
+		s->max_findings = r < 0 ? 0 : n ? (size_t) n : SIZE_MAX;
+		return r;
+	}
 	if (strcmp(m->key, "quiet") == 0)
 		return bool_value(rd, m, &s->quiet);
 	if (strcmp(m->key, "no_waivers") == 0)
@@ -399,7 +458,8 @@ read_member(struct reader *rd, const struct dp_json_member *m)
 	}
 	return fail(rd, m->key_span, "unknown key \"%s\" (known: baseline, "
 		    "color, creator_uid, disable, enable, fail_on, format, lang, "
-		    "no_waivers, quiet, rules_dir, severity, waivers)", m->key);
+		    "max_depth, max_file_size, max_findings, no_waivers, quiet, "
+		    "rules_dir, severity, waivers)", m->key);
 }
 
 static char *
@@ -564,6 +624,12 @@ dp_config_apply(const struct dp_config *config, struct dp_cli *cli)
 		cli->creator_uid = s->creator_uid;
 	if (!cli->baseline)
 		cli->baseline = s->baseline;
+	if (!cli->max_file_size)
+		cli->max_file_size = s->max_file_size;
+	if (!cli->max_depth)
+		cli->max_depth = s->max_depth;
+	if (!cli->max_findings)
+		cli->max_findings = s->max_findings;
 	cli->quiet = cli->quiet || s->quiet;
 	cli->no_waivers = cli->no_waivers || s->no_waivers;
 	return 0;

@@ -8,6 +8,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,7 +144,8 @@ START_TEST(every_key)
 		 " \"fail_on\": \"error\", \"rules_dir\": [\"more\", \"/abs\"],\n"
 		 " \"baseline\": \"base.json\", \"format\": \"gcc\",\n"
 		 " \"lang\": \"zh\", \"color\": \"never\", \"quiet\": true,\n"
-		 " \"no_waivers\": false,\n"
+		 " \"no_waivers\": false, \"max_file_size\": \"500K\",\n"
+		 " \"max_depth\": 64, \"max_findings\": 0,\n"
 		 " \"waivers\": [{\"rule\": \"DP201\", \"path\": \"./legacy/*\",\n"
 		 "   \"reason\": \"old\", \"expires\": \"2099-12-31\",\n"
 		 "   \"owner\": \"dba\", \"pointer\": \"/SourceEndpointRole\"}]}\n");
@@ -167,6 +169,9 @@ START_TEST(every_key)
 	ck_assert_int_eq(config->settings.lang, DP_LANG_ZH);
 	ck_assert_int_eq(config->settings.color, DP_COLOR_NEVER);
 	ck_assert(config->settings.quiet);
+	ck_assert_uint_eq(config->settings.max_file_size, 500 * 1024);
+	ck_assert_uint_eq(config->settings.max_depth, 64);
+	ck_assert_uint_eq(config->settings.max_findings, SIZE_MAX);
 	ck_assert_uint_eq(config->waivers.n, 1);
 	ck_assert_str_eq(config->waivers.items[0].path, "legacy/*");
 	ck_assert_str_eq(config->waivers.items[0].owner, "dba");
@@ -198,6 +203,12 @@ START_TEST(errors_have_positions)
 		{"{\"severity\": [\"DP004=error\"]}", "\"severity\" must be an object"},
 		{"{\"creator_uid\": \"\"}", "must not be empty"},
 		{"{\"baseline\": 1}", "\"baseline\" must be a string"},
+		{"{\"max_depth\": 0}", "c.json:1:15: \"max_depth\" takes a whole "
+		 "number from 1 to 4096"},
+		{"{\"max_findings\": -1}", "\"max_findings\" takes a whole number"},
+		{"{\"max_file_size\": \"1G\"}", "c.json:1:19: \"max_file_size\" "
+		 "takes a size from 1 byte to 256M"},
+		{"{\"max_file_size\": 1.5}", "\"max_file_size\" takes a size"},
 		{"{\"waivers\": {}}", "c.json:1:13: \"waivers\" must be a list"},
 		{"{\"waivers\": [{\"rule\": \"DP201\", \"path\": \"x\", \"expires\": "
 		 "\"2099-01-01\"}]}", "c.json:1:14: waiver lacks \"reason\""},
