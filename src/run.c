@@ -531,6 +531,25 @@ set_creator(struct dp_run *run)
 	return creator->str ? 0 : -ENOMEM;
 }
 
+/* Would rule have had anything to look at here?  A rule on endpoints
+ * needs a task; one on roles, policies or attachments a role that is
+ * this tool's business.  Saying that a rule did not run is noise when
+ * it would have found nothing to check anyway. */
+static bool
+has_contexts(const struct dp_setup *setup, const struct dp_rule *rule)
+{
+	enum dp_level level = rule->check->level;
+
+	if (level == DP_LEVEL_TASK || level == DP_LEVEL_ENDPOINT)
+		return setup->n_tasks > 0;
+	if (level < DP_LEVEL_ROLE)
+		return true;
+	for (size_t i = 0; i < setup->n_roles; i++)
+		if (setup->roles[i]->kind != DP_ROLE_OTHER)
+			return true;
+	return false;
+}
+
 /* Which enabled rules could not run, said once each. */
 static int
 list_not_run(struct dp_run *run)
@@ -546,7 +565,8 @@ list_not_run(struct dp_run *run)
 		bool on = run->options.enabled ? run->options.enabled[i]
 					       : rule->enabled;
 
-		if (on && rule->needs && strcmp(rule->needs, "creator_uid") == 0)
+		if (on && rule->needs && strcmp(rule->needs, "creator_uid") == 0 &&
+		    has_contexts(run->setup, rule))
 			r = dp_buf_printf(&ids, "%s%s", ids.len ? ", " : "", rule->id);
 	}
 	if (r == 0 && ids.len) {
