@@ -184,14 +184,33 @@ dp_json_pointer_join(struct dp_arena *arena, const char *prefix,
 		     const char *key)
 {
 	struct dp_buf buf = {0};
-	char *joined = NULL;
+	char *joined = NULL, small[256];
+	size_t plen, klen, n;
 
 	/* A NULL prefix is a join that already failed: pass it on. */
 	if (!key || !prefix)
 		return NULL;
-	if (dp_buf_puts(&buf, prefix) < 0)
+	/* Adapters join a pointer for every value they read: the common
+	 * short one is built on the stack, without a malloc. */
+	plen = strlen(prefix);
+	klen = strlen(key);
+	if (plen + 1 + 2 * klen < sizeof(small)) {
+		memcpy(small, prefix, plen);
+		n = plen;
+		small[n++] = '/';
+		for (size_t i = 0; i < klen; i++) {
+			if (key[i] == '~' || key[i] == '/') {
+				small[n++] = '~';
+				small[n++] = key[i] == '~' ? '0' : '1';
+			} else {
+				small[n++] = key[i];
+			}
+		}
+		return dp_arena_strndup(arena, small, n);
+	}
+	if (dp_buf_append(&buf, prefix, plen) < 0)
 		goto out;
-	if (dp_json_pointer_append(&buf, key, strlen(key)) < 0)
+	if (dp_json_pointer_append(&buf, key, klen) < 0)
 		goto out;
 	joined = dp_arena_strndup(arena, buf.data, buf.len);
 out:
@@ -202,9 +221,23 @@ out:
 char *
 dp_json_pointer_index(struct dp_arena *arena, const char *prefix, size_t index)
 {
+	char digits[24], small[256];
+	size_t plen, n = sizeof(digits);
+
 	if (!prefix)
 		return NULL; /* a join that already failed */
-	return dp_arena_printf(arena, "%s/%zu", prefix, index);
+	do {
+		digits[--n] = (char)('0' + index % 10);
+		index /= 10;
+	} while (index);
+	plen = strlen(prefix);
+	if (plen + 1 + sizeof(digits) - n >= sizeof(small))
+		return dp_arena_printf(arena, "%s/%.*s", prefix,
+				       (int)(sizeof(digits) - n), digits + n);
+	memcpy(small, prefix, plen);
+	small[plen] = '/';
+	memcpy(small + plen + 1, digits + n, sizeof(digits) - n);
+	return dp_arena_strndup(arena, small, plen + 1 + sizeof(digits) - n);
 }
 
 /* ---- string escapes ------------------------------------------------- */
