@@ -7,6 +7,7 @@
 #ifndef DP_FUZZ_H
 #define DP_FUZZ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -44,6 +45,9 @@ void fuzz_check_diags(const struct dp_doc *doc);
  * loaded once and kept for the life of the process; aborts when it does
  * not load. */
 const struct dp_ruleset *fuzz_catalog(void);
+
+/* Whether msg is "path:LINE:COL: what", with LINE and COL from 1. */
+bool fuzz_has_position(const char *msg, const char *path);
 
 /* A FILE * that swallows output, opened once. */
 FILE *fuzz_devnull(void);

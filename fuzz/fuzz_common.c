@@ -109,6 +109,34 @@ fuzz_catalog(void)
 	return set;
 }
 
+/* "12:" at *p, a number from 1; advances past the colon. */
+static bool
+number_colon(const char **p)
+{
+	const char *s = *p;
+
+	if (*s < '1' || *s > '9')
+		return false;
+	while (*s >= '0' && *s <= '9')
+		s++;
+	if (*s != ':')
+		return false;
+	*p = s + 1;
+	return true;
+}
+
+bool
+fuzz_has_position(const char *msg, const char *path)
+{
+	size_t len = strlen(path);
+	const char *p = msg;
+
+	if (!msg || strncmp(msg, path, len) != 0 || msg[len] != ':')
+		return false;
+	p += len + 1;
+	return number_colon(&p) && number_colon(&p) && *p == ' ' && p[1];
+}
+
 FILE *
 fuzz_devnull(void)
 {
