@@ -141,7 +141,18 @@ dp_report_put_safe(struct dp_report_out *o, const char *s, const char *indent)
 
 	for (size_t i = 0, n; i < len && !o->err; i += n ? n : 1) {
 		unsigned char c = (unsigned char) s[i];
+		size_t run = i;
 
+		/* Printable ASCII, nearly all of a report, goes in one run
+		 * instead of one append per byte. */
+		while (run < len && (unsigned char) s[run] >= 0x20 &&
+		       (unsigned char) s[run] < 0x7f)
+			run++;
+		if (run > i) {
+			n = run - i;
+			dp_report_append(o, s + i, n);
+			continue;
+		}
 		n = dp_utf8_seq_len(s + i, len - i);
 		if (c == '\n' && indent) {
 			dp_report_putc(o, '\n');
