@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,12 +175,29 @@ dp_filter_result_done(struct dp_filter_result *result)
 
 /* ---- applying -------------------------------------------------------- */
 
-/* Relative paths of every source, for one base directory. */
+/* A source and the index of its relative path. */
+struct source_index {
+	const struct dp_source *source;
+	size_t index;
+};
+
+/* Relative paths of every source, for one base directory, and the
+ * sources sorted by address to find a finding's in log time. */
 struct paths {
 	char **rel;
 	size_t n;
 	char *abs_base;
+	struct source_index *by_source;
 };
+
+static int
+cmp_source(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t) ((const struct source_index *) a)->source;
+	uintptr_t y = (uintptr_t) ((const struct source_index *) b)->source;
+
+	return (x > y) - (x < y);
+}
 
 static int
 paths_init(struct paths *p, const char *base_dir,
@@ -188,14 +206,18 @@ paths_init(struct paths *p, const char *base_dir,
 	memset(p, 0, sizeof(*p));
 	p->abs_base = realpath(base_dir, NULL);
 	p->rel = calloc(n + 1, sizeof(*p->rel));
-	if (!p->rel)
+	p->by_source = calloc(n + 1, sizeof(*p->by_source));
+	if (!p->rel || !p->by_source)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		p->rel[i] = relpath_from(p->abs_base, sources[i]->path);
 		if (!p->rel[i])
 			return -ENOMEM;
+		p->by_source[i] = (struct source_index){sources[i], i};
 		p->n = i + 1;
 	}
+	if (n > 1)
+		qsort(p->by_source, n, sizeof(*p->by_source), cmp_source);
 	return 0;
 }
 
@@ -206,21 +228,23 @@ paths_done(struct paths *p)
 		free(p->rel[i]);
 	free(p->rel);
 	free(p->abs_base);
+	free(p->by_source);
 	memset(p, 0, sizeof(*p));
 }
 
 /* The relative path of a finding's file; borrowed from p, or a constant
  * for findings about no file. */
 static const char *
-path_of(const struct dp_filter_options *options, const struct paths *p,
-	const struct dp_finding *finding)
+path_of(const struct paths *p, const struct dp_finding *finding)
 {
+	struct source_index key = {finding->origin.source, 0};
+	const struct source_index *hit;
+
 	if (!finding->origin.source)
 		return "<command line>";
-	for (size_t i = 0; i < options->n_sources && i < p->n; i++)
-		if (options->sources[i] == finding->origin.source)
-			return p->rel[i];
-	return finding->origin.source->path;
+	hit = p->n ? bsearch(&key, p->by_source, p->n, sizeof(key), cmp_source)
+		   : NULL;
+	return hit ? p->rel[hit->index] : finding->origin.source->path;
 }
 
 static char *
@@ -280,7 +304,7 @@ apply_waivers(const struct dp_filter_options *options,
 				waivers->items[w].covered = true;
 	for (size_t i = 0; i < findings->n && r == 0;) {
 		struct dp_finding *finding = &findings->items[i];
-		const char *rel = path_of(options, &p, finding);
+		const char *rel = path_of(&p, finding);
 		struct dp_waiver *expired = NULL;
 		bool waived = false;
 
@@ -366,8 +390,7 @@ apply_baseline(const struct dp_filter_options *options,
 		struct dp_finding *finding = &findings->items[i];
 		char hex[DP_FINGERPRINT_LEN + 1];
 
-		dp_baseline_fingerprint(finding, path_of(options, &p, finding),
-					hex);
+		dp_baseline_fingerprint(finding, path_of(&p, finding), hex);
 		if (dp_baseline_take(baseline, hex)) {
 			finding->baselined = true;
 			ret->baselined++;
