@@ -122,12 +122,20 @@ is_secret_key(const char *key, size_t len)
 {
 	static const char *const words[] = {"password", "passwd", "secret"};
 
-	for (size_t w = 0; w < DP_ARRAY_SIZE(words); w++) {
-		size_t wl = strlen(words[w]);
+	/* Every key of every document passes here: look for a 'p' or an
+	 * 's' first instead of comparing three words at every offset. */
+	for (size_t i = 0; i < len; i++) {
+		char c = (char)(key[i] | 0x20);
 
-		for (size_t i = 0; i + wl <= len; i++)
-			if (strncasecmp(key + i, words[w], wl) == 0)
+		if (c != 'p' && c != 's')
+			continue;
+		for (size_t w = 0; w < DP_ARRAY_SIZE(words); w++) {
+			size_t wl = strlen(words[w]);
+
+			if (words[w][0] == c && i + wl <= len &&
+			    strncasecmp(key + i, words[w], wl) == 0)
 				return true;
+		}
 	}
 	return false;
 }
