@@ -26,9 +26,12 @@
 #include "filter.h"
 #include "fix.h"
 #include "input.h"
+#include "matrix.h"
 #include "report.h"
 #include "rules.h"
+#include "rules_man.h"
 #include "run.h"
+#include "trust_policy.h"
 #include "util.h"
 #include "waiver.h"
 
@@ -534,12 +537,91 @@ out:
 	return status;
 }
 
+/* Paths belong to check; the table commands take none. */
+static bool
+refuse_paths(struct app *app, const struct dp_cli *cli, const char *command)
+{
+	if (!cli->n_paths)
+		return false;
+	error_msg(app, "'%s' takes no path ('%s'; see --help)", command,
+		  cli->paths[0]);
+	return true;
+}
+
+static int
+cmd_matrix(struct app *app, const struct dp_cli *cli,
+	   const struct dp_ruleset *set)
+{
+	bool json = cli->format && strcmp(cli->format, "json") == 0;
+	unsigned sections = (cli->matrix_source ? DP_MATRIX_SOURCE : 0) |
+			    (cli->matrix_destination ? DP_MATRIX_DESTINATION : 0) |
+			    (cli->matrix_two_way ? DP_MATRIX_TWO_WAY : 0);
+	int r;
+
+	if (cli->format && !json && strcmp(cli->format, "text") != 0) {
+		error_msg(app, "'matrix' prints text or json, not '%s'", cli->format);
+		return DP_EXIT_ERROR;
+	}
+	if (refuse_paths(app, cli, "matrix"))
+		return DP_EXIT_ERROR;
+	r = dp_matrix_write(app->out, set, sections, json, cli->lang);
+	if (r == -ENOENT)
+		error_msg(app, "the rules have no support matrix (tables/matrix.json)");
+	else if (r < 0)
+		error_msg(app, "cannot write the matrix: %s", strerror(-r));
+	return r < 0 ? DP_EXIT_ERROR : flush_out(app);
+}
+
+static int
+cmd_trust_policy(struct app *app, const struct dp_cli *cli,
+		 const struct dp_ruleset *set)
+{
+	char *msg = NULL;
+	int r;
+
+	if (!cli->trust_uid) {
+		error_msg(app, "'trust-policy' needs --trust UID, the ID of the "
+			  "account that creates the DTS task");
+		return DP_EXIT_ERROR;
+	}
+	if (refuse_paths(app, cli, "trust-policy"))
+		return DP_EXIT_ERROR;
+	/* The policy goes to stdout, ready for a file or UpdateRole; what to
+	 * do with it to stderr, so the two never mix in a pipe. */
+	r = dp_trust_policy_write(app->out, cli->quiet ? NULL : app->err, set,
+				  cli->trust_uid, cli->vpc, cli->lang, &msg);
+	if (r == -EINVAL)
+		error_msg(app, "--trust: %s", msg);
+	else if (r == -ENOENT)
+		error_msg(app, "the rules have no trust policy template "
+			  "(tables/trust-policy.json)");
+	else if (r < 0)
+		error_msg(app, "cannot write the trust policy: %s", strerror(-r));
+	free(msg);
+	return r < 0 ? DP_EXIT_ERROR : flush_out(app);
+}
+
+/* `rules --format man`: dts-preflight-rules(7), made by the build. */
+static int
+cmd_rules_man(struct app *app, const struct dp_ruleset *set)
+{
+	int r = dp_rules_write_man(app->out, set, DP_VERSION);
+
+	if (r < 0) {
+		error_msg(app, "cannot write the man page: %s", strerror(-r));
+		return DP_EXIT_ERROR;
+	}
+	return flush_out(app);
+}
+
 static int
 cmd_rules(struct app *app, const struct dp_cli *cli,
 	  const struct dp_ruleset *set)
 {
 	bool json = cli->format && strcmp(cli->format, "json") == 0;
 
+	if (cli->format && strcmp(cli->format, "man") == 0)
+		return cmd_rules_man(app, set);
 	if (cli->format && !json && strcmp(cli->format, "text") != 0) {
 		error_msg(app, "'rules' prints text or json, not '%s'", cli->format);
 		return DP_EXIT_ERROR;
@@ -704,6 +786,11 @@ dp_app_run(int argc, char **argv, FILE *out, FILE *err)
 	if (load_config(app, &cli) < 0 || load_rules(app, &cli, &set) < 0 ||
 	    check_config(app, set) < 0) {
 		status = DP_EXIT_ERROR;
+		goto out;
+	}
+	if (cli.command == DP_CMD_MATRIX || cli.command == DP_CMD_TRUST_POLICY) {
+		status = cli.command == DP_CMD_MATRIX ? cmd_matrix(app, &cli, set)
+						      : cmd_trust_policy(app, &cli, set);
 		goto out;
 	}
 	switch (cli.command) {

@@ -26,6 +26,8 @@ enum dp_command {
 	DP_CMD_RULES,
 	DP_CMD_HELP,
 	DP_CMD_VERSION,
+	DP_CMD_MATRIX,                /* matrix [--source|--destination|--two-way] */
+	DP_CMD_TRUST_POLICY,          /* trust-policy --trust UID [--vpc] */
 	DP_CMD_EXPLAIN,               /* explain TEXT|RULE-ID|- (explain.c) */
 	DP_CMD_WAIVERS,               /* waivers [PATH...] (waiver.c) */
 };
@@ -56,6 +58,11 @@ struct dp_cli {
 	bool quiet;
 	bool fix;                     /* --fix: write the mechanical fixes */
 	const char *creator_uid;
+	bool matrix_source;           /* matrix: which tables (none: all) */
+	bool matrix_destination;
+	bool matrix_two_way;
+	const char *trust_uid;        /* trust-policy --trust UID */
+	bool vpc;                     /* trust-policy --vpc */
 	const char **rules_dirs;      /* --rules-dir, in order */
 	size_t n_rules_dirs;
 	struct dp_rule_switch *switches;
