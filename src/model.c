@@ -50,6 +50,8 @@ dp_setup_free(struct dp_setup *setup)
 	free(setup->tasks);
 	free(setup->orphans);
 	free(setup->notes);
+	free(setup->roles_by_owner);
+	free(setup->roles_by_name);
 	dp_arena_free(setup->arena);
 }
 
@@ -651,6 +653,115 @@ attaches_dts_policy(const struct dp_role *role)
 	return false;
 }
 
+static int
+cmp_values(const struct dp_value *a, const struct dp_value *b)
+{
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	return memcmp(a->str, b->str, a->len);
+}
+
+/* Ties keep setup order: the arrays hold pointers into setup->roles'
+ * order, compared through their position, kept in ->place below. */
+struct placed_role {
+	struct dp_role *role;
+	size_t place;
+};
+
+static int
+cmp_by_owner(const void *pa, const void *pb)
+{
+	const struct placed_role *a = pa, *b = pb;
+	int c = cmp_values(&a->role->owner_uid, &b->role->owner_uid);
+
+	return c ? c : (a->place > b->place) - (a->place < b->place);
+}
+
+static int
+cmp_by_name(const void *pa, const void *pb)
+{
+	const struct placed_role *a = pa, *b = pb;
+	int c = cmp_values(&a->role->name, &b->role->name);
+
+	return c ? c : (a->place > b->place) - (a->place < b->place);
+}
+
+/* Builds setup->roles_by_owner and ->roles_by_name; leaves them NULL
+ * when there is no memory (lookups then walk every role). */
+static void
+index_roles(struct dp_setup *setup)
+{
+	struct placed_role *tmp;
+	size_t n = 0;
+
+	free(setup->roles_by_owner);
+	free(setup->roles_by_name);
+	setup->roles_by_owner = setup->roles_by_name = NULL;
+	setup->n_roles_indexed = 0;
+	tmp = malloc((setup->n_roles ? setup->n_roles : 1) * sizeof(*tmp));
+	setup->roles_by_owner = malloc((setup->n_roles ? setup->n_roles : 1) *
+				       sizeof(*setup->roles_by_owner));
+	setup->roles_by_name = malloc((setup->n_roles ? setup->n_roles : 1) *
+				      sizeof(*setup->roles_by_name));
+	if (!tmp || !setup->roles_by_owner || !setup->roles_by_name) {
+		free(tmp);
+		free(setup->roles_by_owner);
+		free(setup->roles_by_name);
+		setup->roles_by_owner = setup->roles_by_name = NULL;
+		return;
+	}
+	for (size_t i = 0; i < setup->n_roles; i++)
+		if (dp_value_given(&setup->roles[i]->name) &&
+		    dp_value_given(&setup->roles[i]->owner_uid))
+			tmp[n++] = (struct placed_role){setup->roles[i], i};
+	qsort(tmp, n, sizeof(*tmp), cmp_by_owner);
+	for (size_t i = 0; i < n; i++)
+		setup->roles_by_owner[i] = tmp[i].role;
+	qsort(tmp, n, sizeof(*tmp), cmp_by_name);
+	for (size_t i = 0; i < n; i++)
+		setup->roles_by_name[i] = tmp[i].role;
+	free(tmp);
+	setup->n_roles_indexed = n;
+	setup->indexed_of = setup->n_roles;
+}
+
+bool
+dp_setup_roles_with(const struct dp_setup *setup, bool by_owner,
+		    const struct dp_value *value,
+		    struct dp_role *const **ret_roles, size_t *ret_n)
+{
+	struct dp_role *const *sorted = by_owner ? setup->roles_by_owner
+						 : setup->roles_by_name;
+	size_t bounds[2];
+
+	if (!sorted || setup->indexed_of != setup->n_roles)
+		return false;
+	if (!dp_value_given(value)) {
+		*ret_roles = sorted;
+		*ret_n = 0;
+		return true;
+	}
+	for (int upper = 0; upper < 2; upper++) {
+		size_t lo = 0, hi = setup->n_roles_indexed;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			const struct dp_role *role = sorted[mid];
+			int c = cmp_values(by_owner ? &role->owner_uid
+						    : &role->name, value);
+
+			if (c < 0 || (upper && c == 0))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		bounds[upper] = lo;
+	}
+	*ret_roles = sorted + bounds[0];
+	*ret_n = bounds[1] - bounds[0];
+	return true;
+}
+
 void
 dp_setup_classify(struct dp_setup *setup)
 {
@@ -665,6 +776,7 @@ dp_setup_classify(struct dp_setup *setup)
 			eps[e]->cross_account = dp_value_given(&eps[e]->owner_uid) ||
 						dp_value_given(&eps[e]->role_name);
 	}
+	index_roles(setup);
 	names = task_role_names(setup, &n_names);
 	for (size_t r = 0; r < setup->n_roles; r++) {
 		struct dp_role *role = setup->roles[r];

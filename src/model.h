@@ -171,6 +171,13 @@ struct dp_setup {
 	size_t n_orphans, cap_orphans;
 	struct dp_note *notes;
 	size_t n_notes, cap_notes;
+	/* Set by dp_setup_classify(): the roles that have both a name and
+	 * an owner UID, sorted by owner UID and by name (setup order within
+	 * equal keys), for dp_setup_roles_with().  NULL without memory. */
+	struct dp_role **roles_by_owner;
+	struct dp_role **roles_by_name;
+	size_t n_roles_indexed;
+	size_t indexed_of;   /* n_roles when the index was built */
 };
 
 /* A new, empty setup; NULL on ENOMEM. */
@@ -222,6 +229,14 @@ int dp_trust_from_json(struct dp_setup *setup, const struct dp_doc *doc,
 /* Computes role kinds and which roles tasks name; call once after every
  * document was adapted and before rules run.  Pure: never fails. */
 void dp_setup_classify(struct dp_setup *setup);
+
+/* The roles, of those with both a name and an owner UID, whose owner UID
+ * (by_owner) or name equals value, in setup order: *ret_roles[0 ..
+ * *ret_n).  false when dp_setup_classify() built no index (no memory,
+ * or roles changed since): the caller then walks setup->roles. */
+bool dp_setup_roles_with(const struct dp_setup *setup, bool by_owner,
+			 const struct dp_value *value,
+			 struct dp_role *const **ret_roles, size_t *ret_n);
 
 /* The role named name (case-sensitive) in account owner_uid (NULL: any),
  * or NULL. */
