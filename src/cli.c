@@ -398,22 +398,29 @@ dp_cli_parse(int argc, char **argv, const char *lang_env, struct dp_cli *ret_cli
 	     char **reterr_msg)
 {
 	struct dp_cli cli = {.fail_on = DP_SEV_WARNING};
-	int skip, opt, r = 0;
+	int skip, opt, n_args, r = 0;
+	char **args;
 
 	*reterr_msg = NULL;
 	if (lang_env && strncmp(lang_env, "zh", 2) == 0)
 		cli.lang = DP_LANG_ZH;
 	skip = take_command(argc, argv, &cli);
-	optind = 1 + skip;
+	/* getopt sees the words after the subcommand.  optind = 0, not 1:
+	 * only that makes glibc forget the previous parse, and dp_app_run()
+	 * runs many times in one process (tests, fuzzers) - a position left
+	 * inside an earlier argv, freed since, was read again. */
+	args = argv + skip;
+	n_args = argc - skip;
+	optind = 0;
 	opterr = 0;
-	while (r == 0 && (opt = getopt_long(argc, argv, ":f:qh", long_options,
-					    NULL)) != -1) {
+	while (r == 0 && (opt = getopt_long(n_args, args, ":f:qh",
+					    long_options, NULL)) != -1) {
 		if (opt == '?')
 			r = usage_error(reterr_msg, "unknown option '%s' "
-					"(see --help)", argv[optind - 1]);
+					"(see --help)", args[optind - 1]);
 		else if (opt == ':')
 			r = usage_error(reterr_msg, "option '%s' needs a value",
-					argv[optind - 1]);
+					args[optind - 1]);
 		else
 			r = parse_option(&cli, opt, optarg, reterr_msg);
 	}
@@ -430,8 +437,8 @@ dp_cli_parse(int argc, char **argv, const char *lang_env, struct dp_cli *ret_cli
 		dp_cli_done(&cli);
 		return r;
 	}
-	cli.paths = argv + optind;
-	cli.n_paths = (size_t)(argc - optind);
+	cli.paths = args + optind;
+	cli.n_paths = (size_t)(n_args - optind);
 	*ret_cli = cli;
 	return 0;
 }
