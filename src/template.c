@@ -110,6 +110,9 @@ put_str(struct dp_buf *out, const char *s)
 	return dp_buf_puts(out, s) < 0 ? -ENOMEM : 1;
 }
 
+static int put_field(const struct dp_tmpl *t, const char *name, size_t len,
+		     struct dp_buf *out);
+
 /* "{?endpoint}" and friends expand to nothing where the context has that
  * part and fail elsewhere: they pick the alternative of a message or fix
  * that fits where the value was found.  "{?value}": the value is given. */
@@ -132,6 +135,14 @@ guard(const struct dp_tmpl *t, const char *name, size_t len)
 
 	if (len == 5 && memcmp(name, "value", 5) == 0)
 		return t->value && dp_value_given(t->value);
+	if (len > 1 && name[0] == '=') {
+		/* "{?=FIELD}": the field has a given value here. */
+		struct dp_buf ignored = {0};
+		int r = put_field(t, name + 1, len - 1, &ignored);
+
+		dp_buf_free(&ignored);
+		return r;
+	}
 	for (size_t i = 0; i < DP_ARRAY_SIZE(parts); i++)
 		if (strlen(parts[i].name) == len &&
 		    memcmp(parts[i].name, name, len) == 0)
@@ -384,6 +395,12 @@ dp_tmpl_validate(const char *tmpl, const char **ret_bad, size_t *ret_len)
 		if (!known && len > 1 && len < sizeof(name) && p[1] == '=') {
 			memcpy(name, p + 2, len - 1);
 			name[len - 1] = '\0';
+			known = dp_field_find(name) != NULL;
+		}
+		if (!known && len > 2 && len < sizeof(name) && p[1] == '?' &&
+		    p[2] == '=') {
+			memcpy(name, p + 3, len - 2);
+			name[len - 2] = '\0';
 			known = dp_field_find(name) != NULL;
 		}
 		if (!known) {
