@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,12 +23,60 @@ struct collection {
 	const struct dp_field *field;     /* the `of` field now walked */
 	struct dp_value *items;           /* copies: getters reuse slots */
 	size_t n, cap;
+	/* items by text (index + 1; 0 empty), so that an account of many
+	 * roles is not compared name by name with every one kept so far */
+	size_t *slots;
+	size_t cap_slots;
 };
 
 static bool
 same_text(const struct dp_value *a, const struct dp_value *b)
 {
 	return a->len == b->len && memcmp(a->str, b->str, a->len) == 0;
+}
+
+static size_t
+hash_text(const struct dp_value *v)
+{
+	uint64_t h = 14695981039346656037ULL; /* FNV-1a */
+
+	for (uint32_t i = 0; i < v->len; i++)
+		h = (h ^ (unsigned char)v->str[i]) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+/* The slot holding an item with v's text, or the empty one it would
+ * take. */
+static size_t
+find_slot(const struct collection *col, const struct dp_value *v)
+{
+	size_t mask = col->cap_slots - 1, i = hash_text(v) & mask;
+
+	while (col->slots[i] && !same_text(&col->items[col->slots[i] - 1], v))
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* Makes room for one more item in the hash set.  0 or -ENOMEM. */
+static int
+grow_slots(struct collection *col)
+{
+	size_t cap = col->cap_slots ? col->cap_slots * 2 : 64;
+	size_t *old = col->slots, old_cap = col->cap_slots;
+
+	if (2 * (col->n + 1) <= col->cap_slots)
+		return 0;
+	col->slots = calloc(cap, sizeof(*col->slots));
+	if (!col->slots) {
+		col->slots = old;
+		return -ENOMEM;
+	}
+	col->cap_slots = cap;
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i])
+			col->slots[find_slot(col, &col->items[old[i] - 1])] = old[i];
+	free(old);
+	return 0;
 }
 
 static int
@@ -39,7 +88,7 @@ visit_member(void *data, const struct dp_ctx *ctx)
 	int r;
 
 	for (size_t i = 0; (v = dp_field_get(col->field, ctx, i)); i++) {
-		bool dup = false;
+		size_t slot;
 
 		if (!dp_value_given(v))
 			continue;
@@ -48,9 +97,10 @@ visit_member(void *data, const struct dp_ctx *ctx)
 				return r;
 			continue;
 		}
-		for (size_t k = 0; k < col->n && !dup; k++)
-			dup = same_text(&col->items[k], v);
-		if (dup)
+		if (grow_slots(col) < 0)
+			return -ENOMEM;
+		slot = find_slot(col, v);
+		if (col->slots[slot])
 			continue;
 		if (col->n == col->cap) {
 			size_t cap = col->cap ? col->cap * 2 : 8;
@@ -62,6 +112,7 @@ visit_member(void *data, const struct dp_ctx *ctx)
 			col->cap = cap;
 		}
 		col->items[col->n++] = *v;
+		col->slots[slot] = col->n;
 	}
 	return 0;
 }
@@ -228,6 +279,7 @@ out:
 	free(texts);
 	free((char *)fd.among);
 	free(col.items);
+	free(col.slots);
 	return r;
 }
 
