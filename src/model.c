@@ -644,6 +644,30 @@ trust_names_dts(const struct dp_trust_policy *trust)
 	return false;
 }
 
+/* A bare trust policy (no role name or ARN: a document saved from the
+ * console editor) that trusts accounts and no service is taken for a DTS
+ * role, so that formats.md's "DP3xx rules run" holds: it is what the
+ * console saves for a role trusting another account before the DTS
+ * principal is added.  One that trusts some other service (an ECS role)
+ * or no principal at all (a permission policy) is not. */
+static bool
+bare_trust_for_dts(const struct dp_role *role)
+{
+	bool trusts_account = false;
+
+	if (!role->trust || role->name.state != DP_VALUE_ABSENT ||
+	    role->arn.state != DP_VALUE_ABSENT)
+		return false;
+	for (size_t i = 0; i < role->trust->n_statements; i++) {
+		const struct dp_statement *st = &role->trust->statements[i];
+
+		if (st->n_service || st->n_federated)
+			return false;
+		trusts_account |= st->n_ram > 0;
+	}
+	return trusts_account;
+}
+
 static bool
 attaches_dts_policy(const struct dp_role *role)
 {
@@ -785,7 +809,7 @@ dp_setup_classify(struct dp_setup *setup)
 		if (dp_value_ieq(&role->name, DEFAULT_ROLE_NAME))
 			role->kind = DP_ROLE_DEFAULT;
 		else if (role->named_by_task || trust_names_dts(role->trust) ||
-			 attaches_dts_policy(role))
+			 attaches_dts_policy(role) || bare_trust_for_dts(role))
 			role->kind = DP_ROLE_CROSS_ACCOUNT;
 		else
 			role->kind = DP_ROLE_OTHER;
