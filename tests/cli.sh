@@ -77,10 +77,18 @@ cp "$good" "$tmp/loop/role.json"
 expect 2 "symlink loop" -- "$bin" "$tmp/loop"
 has err "symbolic link loop" "symlink loop"
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	# The unprivileged user must reach the binary, the rules and the good
+	# file (a clone under /root is not readable to it): use copies.
 	cp "$bad" "$tmp/secret.json" && chmod 000 "$tmp/secret.json" && chmod 755 "$tmp"
-	expect 2 "permission denied" -- setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$bin" "$tmp/secret.json" "$good"
-	has err "Permission denied" "permission denied"
+	mkdir "$tmp/as-nobody" && cp -r "$bin" "$good" "${DTS_PREFLIGHT_RULES_DIR:?}" \
+		"$tmp/as-nobody/" && chmod -R a+rX "$tmp/as-nobody"
+	expect 2 "permission denied" -- env \
+		DTS_PREFLIGHT_RULES_DIR="$tmp/as-nobody/$(basename "$DTS_PREFLIGHT_RULES_DIR")" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$tmp/as-nobody/$(basename "$bin")" "$tmp/secret.json" \
+		"$tmp/as-nobody/$(basename "$good")"
+	has err "cannot open '$tmp/secret.json': Permission denied" "permission denied"
+	has out "no findings in 1 file" "permission denied: the readable file is still linted"
 elif [ "$(id -u)" != 0 ]; then
 	cp "$bad" "$tmp/secret.json" && chmod 000 "$tmp/secret.json"
 	expect 2 "permission denied" -- "$bin" "$tmp/secret.json" "$good"

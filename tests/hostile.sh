@@ -184,10 +184,19 @@ fi
 cp "$bad" "$tmp/secret.json" && chmod 000 "$tmp/secret.json"
 if [ "$(id -u)" = 0 ]; then
 	if command -v setpriv >/dev/null; then
-		chmod 755 "$tmp"
+		# The unprivileged user must reach the binary, the rules and the
+		# good file (a clone under /root is not readable to it): copies.
+		chmod 755 "$tmp" && mkdir "$tmp/as-nobody" && cp -r "$bin" "$good" \
+			"${DTS_PREFLIGHT_RULES_DIR:?}" "$tmp/as-nobody/" &&
+			chmod -R a+rX "$tmp/as-nobody"
+		saved_bin=$bin saved_rules=$DTS_PREFLIGHT_RULES_DIR
+		bin=$tmp/as-nobody/$(basename "$saved_bin")
+		DTS_PREFLIGHT_RULES_DIR=$tmp/as-nobody/$(basename "$saved_rules")
 		wrap="setpriv --reuid=65534 --regid=65534 --clear-groups ${DP_EXEC_WRAPPER:-}"
-		expect 2 "a file unreadable for permissions" "$tmp/secret.json" "$good"
+		expect 2 "a file unreadable for permissions" "$tmp/secret.json" \
+			"$tmp/as-nobody/$(basename "$good")"
 		has err "cannot open '$tmp/secret.json': Permission denied" "permission denied"
+		bin=$saved_bin DTS_PREFLIGHT_RULES_DIR=$saved_rules
 		wrap=${DP_EXEC_WRAPPER:-}
 	fi
 else
