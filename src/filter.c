@@ -104,8 +104,9 @@ relpath_from(const char *abs_base, const char *path)
 	file_dir = !slash ? dp_strdup(".")
 		   : slash == path ? dp_strdup("/")
 				   : strndup(path, (size_t) (slash - path));
-	if (file_dir)
-		abs_dir = realpath(file_dir, NULL);
+	if (!file_dir)
+		return NULL; /* not a lexical path: its fingerprint differs */
+	abs_dir = realpath(file_dir, NULL);
 	free(file_dir);
 	if (!abs_dir || !*name) {
 		free(abs_dir);
