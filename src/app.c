@@ -635,8 +635,11 @@ cmd_rules(struct app *app, const struct dp_cli *cli,
 		if (json) {
 			struct dp_buf q = {0};
 
-			if (dp_report_json_quote(&q, summary) < 0)
+			if (dp_report_json_quote(&q, summary) < 0) {
+				dp_buf_free(&q);
+				error_msg(app, "%s", strerror(ENOMEM));
 				return DP_EXIT_ERROR;
+			}
 			fprintf(app->out, "  {\"id\": \"%s\", \"slug\": \"%s\", \"severity\": "
 			       "\"%s\", \"enabled\": %s, \"summary\": %s}%s\n",
 			       rule->id, rule->slug, dp_severity_name(rule->severity),
