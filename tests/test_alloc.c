@@ -265,14 +265,18 @@ same(const struct result *a, const struct result *b)
 	       memcmp(a->err, b->err, a->err_len) == 0;
 }
 
-/* Runs argv failing each allocation in turn; the number of bad runs. */
+/* Runs argv failing each allocation in turn, calling prepare (when not
+ * NULL) before each run; the number of bad runs. */
 static int
-scenario(const char *name, char **argv, int argc, long stride)
+scenario(const char *name, char **argv, int argc, long stride,
+	 void (*prepare)(void))
 {
 	struct result base, r;
 	long k, tested = 0, absorbed = 0;
 	int bad = 0;
 
+	if (prepare)
+		prepare();
 	run(argv, argc, 0, &base);
 	if (base.leaked) {
 		fprintf(stderr, "%s: %zu allocations leaked without any "
@@ -280,6 +284,8 @@ scenario(const char *name, char **argv, int argc, long stride)
 		bad++;
 	}
 	for (k = 1; k <= base.allocs; k += stride) {
+		if (prepare)
+			prepare();
 		run(argv, argc, k, &r);
 		tested++;
 		if (!failed) {
@@ -342,6 +348,46 @@ testdata(const char *rel)
 	return path;
 }
 
+/* A scratch directory for what the runs write, and a file --fix edits:
+ * put back before every run. */
+static char scratch[] = "/tmp/dp-alloc-XXXXXX";
+static char *fix_source, *fix_target;
+
+static char *
+scratch_path(const char *name)
+{
+	size_t len = strlen(scratch) + strlen(name) + 2;
+	char *path = malloc(len);
+
+	if (!path)
+		abort();
+	(void) snprintf(path, len, "%s/%s", scratch, name);
+	return path;
+}
+
+static void
+copy_file(const char *from, const char *to)
+{
+	char chunk[4096];
+	size_t n;
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+
+	if (!in || !out)
+		abort();
+	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
+		if (fwrite(chunk, 1, n, out) != n)
+			abort();
+	fclose(in);
+	if (fclose(out) != 0)
+		abort();
+}
+
+static void
+put_back_fixable(void)
+{
+	copy_file(fix_source, fix_target);
+}
+
 int
 main(void)
 {
@@ -350,29 +396,110 @@ main(void)
 	char *cut = testdata("cases/input/DP001-truncated/cut.json");
 	char *embedded = testdata("cases/trust/DP301-embedded");
 	char *dup = testdata("cases/input/DP004-fail");
+	char *waived = testdata("cases/waivers/expired/policy.json");
+	char *config = testdata("cases/waivers/expired/.dts-preflight.json");
 	const char *stride_env = getenv("DP_ALLOC_STRIDE");
 	long stride = stride_env ? strtol(stride_env, NULL, 10) : 1;
+	char *baseline, *fixed_copy, *list;
 	char prog[] = "dts-preflight", f[] = "-f", text[] = "text",
-	     json[] = "json", gcc[] = "gcc", creator[] = "--creator-uid",
-	     uid[] = "1234567890123456", lang[] = "--lang", zh[] = "zh";
-	char *text_argv[] = {prog, f, text, creator, uid, walk, collapsed,
-			     cut, embedded, dup, NULL};
-	char *json_argv[] = {prog, f, json, lang, zh, walk, collapsed, cut,
-			     NULL};
-	char *gcc_argv[] = {prog, f, gcc, embedded, dup, NULL};
+	     json[] = "json", gcc[] = "gcc", sarif[] = "sarif",
+	     junit[] = "junit", diff[] = "diff", creator[] = "--creator-uid",
+	     uid[] = "1234567890123456", lang[] = "--lang", zh[] = "zh",
+	     cfg[] = "--config", write_bl[] = "--write-baseline",
+	     read_bl[] = "--baseline", fix[] = "--fix", explain[] = "explain",
+	     error_text[] = "AssumeRoleFail: NoPermission", rules[] = "rules",
+	     matrix[] = "matrix", trust_policy[] = "trust-policy",
+	     trust[] = "--trust", waivers[] = "waivers";
 	int bad = 0;
 
 	if (stride < 1)
 		stride = 1;
 	if (getenv("DP_ALLOC_TRACE"))
 		trace_at = strtol(getenv("DP_ALLOC_TRACE"), NULL, 10);
-	bad += scenario("text", text_argv, 10, stride);
-	bad += scenario("json", json_argv, 8, stride);
-	bad += scenario("gcc", gcc_argv, 5, stride);
+	if (!mkdtemp(scratch))
+		abort();
+	baseline = scratch_path("baseline.json");
+	fixed_copy = scratch_path("job.json");
+	list = scratch_path("list");
+	fix_source = testdata("cases/role-name/DP201-fail/job.json");
+	fix_target = fixed_copy;
+
+	{
+		char *argv[] = {prog, f, text, creator, uid, walk, collapsed,
+				cut, embedded, dup, NULL};
+		bad += scenario("text", argv, 10, stride, NULL);
+	}
+	{
+		char *argv[] = {prog, f, json, lang, zh, walk, collapsed, cut,
+				NULL};
+		bad += scenario("json", argv, 8, stride, NULL);
+	}
+	{
+		char *argv[] = {prog, f, gcc, embedded, dup, NULL};
+		bad += scenario("gcc", argv, 5, stride, NULL);
+	}
+	{
+		char *argv[] = {prog, f, sarif, walk, collapsed, NULL};
+		bad += scenario("sarif", argv, 5, stride, NULL);
+	}
+	{
+		char *argv[] = {prog, f, junit, walk, cut, NULL};
+		bad += scenario("junit", argv, 5, stride, NULL);
+	}
+	{
+		char *argv[] = {prog, f, diff, creator, uid, fix_source, NULL};
+		bad += scenario("diff", argv, 6, stride, NULL);
+	}
+	{
+		char *argv[] = {prog, cfg, config, waived, NULL};
+		bad += scenario("config and waivers", argv, 4, stride, NULL);
+	}
+	{
+		char *argv[] = {prog, waivers, cfg, config, waived, NULL};
+		bad += scenario("waivers command", argv, 5, stride, NULL);
+	}
+	{
+		char *argv[] = {prog, write_bl, baseline, walk, collapsed, NULL};
+		bad += scenario("--write-baseline", argv, 5, stride, NULL);
+	}
+	{
+		char *argv[] = {prog, read_bl, baseline, walk, collapsed, cut,
+				NULL};
+		bad += scenario("--baseline", argv, 6, stride, NULL);
+	}
+	{
+		char *argv[] = {prog, fix, fixed_copy, NULL};
+		bad += scenario("--fix", argv, 3, stride, put_back_fixable);
+	}
+	{
+		char *argv[] = {prog, explain, error_text, NULL};
+		bad += scenario("explain", argv, 3, stride, NULL);
+	}
+	{
+		char *argv[] = {prog, rules, f, json, NULL};
+		bad += scenario("rules", argv, 4, stride, NULL);
+	}
+	{
+		char *argv[] = {prog, matrix, NULL};
+		bad += scenario("matrix", argv, 2, stride, NULL);
+	}
+	{
+		char *argv[] = {prog, trust_policy, trust, uid, NULL};
+		bad += scenario("trust-policy", argv, 4, stride, NULL);
+	}
+	(void) unlink(baseline);
+	(void) unlink(fixed_copy);
+	(void) rmdir(scratch);
+	free(list);
+	free(baseline);
+	free(fixed_copy);
+	free(fix_source);
 	free(walk);
 	free(collapsed);
 	free(cut);
 	free(embedded);
 	free(dup);
+	free(waived);
+	free(config);
 	return bad ? EXIT_FAILURE : EXIT_SUCCESS;
 }
