@@ -52,6 +52,7 @@ dp_setup_free(struct dp_setup *setup)
 	free(setup->notes);
 	free(setup->roles_by_owner);
 	free(setup->roles_by_name);
+	free(setup->endpoints_by_role);
 	dp_arena_free(setup->arena);
 }
 
@@ -786,6 +787,99 @@ dp_setup_roles_with(const struct dp_setup *setup, bool by_owner,
 	return true;
 }
 
+/* An endpoint with the name it means and its place in task order. */
+struct placed_endpoint {
+	struct dp_endpoint *ep;
+	struct name_ref name;
+	size_t place;
+};
+
+static int
+cmp_placed_endpoints(const void *pa, const void *pb)
+{
+	const struct placed_endpoint *a = pa, *b = pb;
+	int c = cmp_names(&a->name, &b->name);
+
+	return c ? c : (a->place > b->place) - (a->place < b->place);
+}
+
+/* Builds setup->endpoints_by_role; leaves it NULL without memory. */
+static void
+index_endpoints(struct dp_setup *setup)
+{
+	size_t cap = 2 * setup->n_tasks + 1, n = 0;
+	struct placed_endpoint *tmp;
+
+	free(setup->endpoints_by_role);
+	setup->endpoints_by_role = NULL;
+	setup->n_endpoints_indexed = 0;
+	if (setup->n_tasks > SIZE_MAX / 2 / sizeof(*tmp))
+		return;
+	tmp = malloc(cap * sizeof(*tmp));
+	setup->endpoints_by_role =
+		malloc(cap * sizeof(*setup->endpoints_by_role));
+	if (!tmp || !setup->endpoints_by_role) {
+		free(tmp);
+		free(setup->endpoints_by_role);
+		setup->endpoints_by_role = NULL;
+		return;
+	}
+	for (size_t t = 0; t < setup->n_tasks; t++) {
+		struct dp_endpoint *eps[] = {&setup->tasks[t]->source,
+					     &setup->tasks[t]->destination};
+
+		for (size_t e = 0; e < 2; e++)
+			if (endpoint_role(eps[e], &tmp[n].name)) {
+				tmp[n].ep = eps[e];
+				tmp[n].place = 2 * t + e;
+				n++;
+			}
+	}
+	qsort(tmp, n, sizeof(*tmp), cmp_placed_endpoints);
+	for (size_t i = 0; i < n; i++)
+		setup->endpoints_by_role[i] = tmp[i].ep;
+	free(tmp);
+	setup->n_endpoints_indexed = n;
+	setup->endpoints_indexed_of = setup->n_tasks;
+}
+
+bool
+dp_setup_endpoints_naming(const struct dp_setup *setup,
+			  const struct dp_value *name,
+			  struct dp_endpoint *const **ret_eps, size_t *ret_n)
+{
+	struct dp_endpoint *const *sorted = setup->endpoints_by_role;
+	struct name_ref want = {name->str, name->len}, got;
+	size_t bounds[2];
+
+	if (!sorted || setup->endpoints_indexed_of != setup->n_tasks)
+		return false;
+	if (!dp_value_given(name)) {
+		*ret_eps = sorted;
+		*ret_n = 0;
+		return true;
+	}
+	for (int upper = 0; upper < 2; upper++) {
+		size_t lo = 0, hi = setup->n_endpoints_indexed;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			int c;
+
+			(void)endpoint_role(sorted[mid], &got);
+			c = cmp_names(&got, &want);
+			if (c < 0 || (upper && c == 0))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		bounds[upper] = lo;
+	}
+	*ret_eps = sorted + bounds[0];
+	*ret_n = bounds[1] - bounds[0];
+	return true;
+}
+
 void
 dp_setup_classify(struct dp_setup *setup)
 {
@@ -801,11 +895,13 @@ dp_setup_classify(struct dp_setup *setup)
 						dp_value_given(&eps[e]->role_name);
 	}
 	index_roles(setup);
+	index_endpoints(setup);
 	names = task_role_names(setup, &n_names);
 	for (size_t r = 0; r < setup->n_roles; r++) {
 		struct dp_role *role = setup->roles[r];
 
-		role->named_by_task = named_by_task(setup, names, n_names, role);
+		role->named_by_task =
+			named_by_task(setup, names, n_names, role);
 		if (dp_value_ieq(&role->name, DEFAULT_ROLE_NAME))
 			role->kind = DP_ROLE_DEFAULT;
 		else if (role->named_by_task || trust_names_dts(role->trust) ||

@@ -178,6 +178,12 @@ struct dp_setup {
 	struct dp_role **roles_by_name;
 	size_t n_roles_indexed;
 	size_t indexed_of;   /* n_roles when the index was built */
+	/* Set by dp_setup_classify(): the task endpoints that name a role,
+	 * sorted by the name they mean (task order within equal names),
+	 * for dp_setup_endpoints_naming().  NULL without memory. */
+	struct dp_endpoint **endpoints_by_role;
+	size_t n_endpoints_indexed;
+	size_t endpoints_indexed_of; /* n_tasks when it was built */
 };
 
 /* A new, empty setup; NULL on ENOMEM. */
@@ -237,6 +243,15 @@ void dp_setup_classify(struct dp_setup *setup);
 bool dp_setup_roles_with(const struct dp_setup *setup, bool by_owner,
 			 const struct dp_value *value,
 			 struct dp_role *const **ret_roles, size_t *ret_n);
+
+/* The task endpoints (in task order, source before destination) whose
+ * role name means name (the name itself, or the part after the last
+ * "role/" of an ARN typed there): *ret_eps[0 .. *ret_n).  false when
+ * dp_setup_classify() built no index: the caller then walks the tasks. */
+bool dp_setup_endpoints_naming(const struct dp_setup *setup,
+			       const struct dp_value *name,
+			       struct dp_endpoint *const **ret_eps,
+			       size_t *ret_n);
 
 /* The role named name (case-sensitive) in account owner_uid (NULL: any),
  * or NULL. */
