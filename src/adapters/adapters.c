@@ -178,3 +178,31 @@ dp_adapt_attachment(struct dp_adapt_ctx *ctx, const struct dp_json *obj,
 		r = dp_adapt_member(ctx, obj, base, type_key, &ret->type);
 	return r;
 }
+
+int
+dp_adapt_task(struct dp_adapt_ctx *ctx, const struct dp_json *root,
+	      const char *pointer, const char *shape, struct dp_task **ret_task)
+{
+	struct dp_task *task = dp_setup_add_task(ctx->setup);
+	int r;
+
+	if (!task)
+		return -ENOMEM;
+	task->shape = shape;
+	task->origin.source = (struct dp_source *)ctx->doc->source;
+	task->origin.span = root->span;
+	task->origin.pointer = pointer;
+	r = dp_adapt_member(ctx, root, pointer, "DtsJobId", &task->job_id);
+	if (r == 0)
+		r = dp_adapt_member(ctx, root, pointer, "DtsJobName",
+				    &task->job_name);
+	if (r == 0)
+		r = dp_adapt_member(ctx, root, pointer, "JobType",
+				    &task->job_type);
+	if (r == 0)
+		r = dp_adapt_member(ctx, root, pointer,
+				    "SynchronizationDirection", &task->direction);
+	if (r == 0)
+		*ret_task = task;
+	return r;
+}

@@ -65,6 +65,13 @@ int dp_adapt_member(struct dp_adapt_ctx *ctx, const struct dp_json *obj,
 int dp_adapt_trust(struct dp_adapt_ctx *ctx, const struct dp_json *node,
 		   const char *pointer, struct dp_trust_policy **ret_trust);
 
+/* A new task of this shape at root, with the members every DTS task
+ * export shares read (DtsJobId, DtsJobName, JobType,
+ * SynchronizationDirection).  0 or -ENOMEM; *ret_task set on success. */
+int dp_adapt_task(struct dp_adapt_ctx *ctx, const struct dp_json *root,
+		  const char *pointer, const char *shape,
+		  struct dp_task **ret_task);
+
 /* Fills role->arn and role->owner_uid (the account part of the ARN). */
 int dp_adapt_role_arn(struct dp_adapt_ctx *ctx, struct dp_role *role,
 		      const struct dp_json *arn_node, const char *pointer);

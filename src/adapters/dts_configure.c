@@ -61,24 +61,11 @@ load_endpoint(struct dp_adapt_ctx *ctx, const struct dp_json *root,
 static int
 load(struct dp_adapt_ctx *ctx, const struct dp_json *root, const char *pointer)
 {
-	struct dp_task *task = dp_setup_add_task(ctx->setup);
+	struct dp_task *task = NULL;
 	int r;
 
-	if (!task)
-		return -ENOMEM;
-	task->shape = dp_adapter_dts_configure.name;
-	task->origin.source = (struct dp_source *)ctx->doc->source;
-	task->origin.span = root->span;
-	task->origin.pointer = pointer;
-	r = dp_adapt_member(ctx, root, pointer, "DtsJobId", &task->job_id);
-	if (r == 0)
-		r = dp_adapt_member(ctx, root, pointer, "DtsJobName",
-				    &task->job_name);
-	if (r == 0)
-		r = dp_adapt_member(ctx, root, pointer, "JobType", &task->job_type);
-	if (r == 0)
-		r = dp_adapt_member(ctx, root, pointer, "SynchronizationDirection",
-				    &task->direction);
+	r = dp_adapt_task(ctx, root, pointer, dp_adapter_dts_configure.name,
+			  &task);
 	if (r == 0)
 		r = load_endpoint(ctx, root, pointer, "SourceEndpoint",
 				  &task->source);
