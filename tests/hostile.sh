@@ -113,9 +113,16 @@ mb=$(head -c 1000000 /dev/zero | tr '\000' r)
 printf '{"DtsJobName": "x", "SourceEndpointInstanceType": "RDS", "SourceEndpointOwnerID": "%s",\n "SourceEndpointRole": "acs:ram::1234567890123456:role/%s"}\n' \
 	"$mb" "$mb" >"$tmp/long.json"
 unset mb
-expect 2 "1 MB strings" -f gcc "$tmp/long.json"
-has out "long.json:1:83: error: " "1 MB strings: the owner ID is reported at its place"
-has err "pattern hit its match limit" "1 MB strings: a rule that gave up says so"
+# Findings (1), or findings and a rule whose pattern gave up on a value
+# this long (2: DP201's lazy '(.+?)\s*$' does today) - said, not hidden.
+if run "1 MB strings" -f gcc "$tmp/long.json"; then
+	if [ "$got" -eq 2 ]; then
+		has err "pattern hit its match limit" "1 MB strings: a rule that gave up says so"
+	elif [ "$got" -ne 1 ]; then
+		echo "FAIL: 1 MB strings: exit $got, expected 1 or 2"; fail=$((fail + 1))
+	fi
+	has out "long.json:1:83: error: " "1 MB strings: the owner ID is reported at its place"
+fi
 out_size=$(wc -c <"$tmp/out")
 # Known issue: {value} in messages is not cut short, so each finding
 # echoes the whole megabyte.  Reported; not yet a failure.
