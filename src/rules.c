@@ -92,6 +92,10 @@ dp_ruleset_free(struct dp_ruleset *set)
 		dp_doc_free(set->docs[i]);
 	for (size_t i = 0; i < set->n_files; i++)
 		dp_source_free(set->files[i]);
+	for (size_t i = 0; i < set->n_tables; i++) {
+		dp_doc_free(set->tables[i].doc);
+		dp_source_free(set->tables[i].source);
+	}
 	free(set->docs);
 	free(set->files);
 	free(set->rules);
@@ -113,13 +117,52 @@ dp_ruleset_find(const struct dp_ruleset *set, const char *id_or_slug)
 	return NULL;
 }
 
+static int read_table(struct dp_ruleset *set, struct dp_table *table,
+		      char **reterr_msg);
+
+/* The first table called name, read now if it was not; NULL when there
+ * is none (*ret_r -ENOENT) or it cannot be read (*ret_r < 0, and
+ * *reterr_msg says why when reterr_msg is not NULL). */
+static struct dp_table *
+table_get(const struct dp_ruleset *set, const char *name, int *ret_r,
+	  char **reterr_msg)
+{
+	for (size_t i = 0; i < set->n_tables; i++) {
+		struct dp_table *table = &set->tables[i];
+
+		if (strcmp(table->name, name) != 0)
+			continue;
+		/* Reading fills in this table only; the rest of the set does
+		 * not change, so the set stays const to its users. */
+		if (table->state == 0)
+			table->state = read_table((struct dp_ruleset *) set,
+						  table, reterr_msg);
+		*ret_r = table->state < 0 ? table->state : 0;
+		return table->state < 0 ? NULL : table;
+	}
+	*ret_r = -ENOENT;
+	return NULL;
+}
+
 const struct dp_table *
 dp_ruleset_table(const struct dp_ruleset *set, const char *name)
 {
-	for (size_t i = 0; i < set->n_tables; i++)
-		if (strcmp(set->tables[i].name, name) == 0)
-			return &set->tables[i];
-	return NULL;
+	int r;
+
+	return table_get(set, name, &r, NULL);
+}
+
+int
+dp_ruleset_load_tables(struct dp_ruleset *set, const char *except,
+		       char **reterr_msg)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < set->n_tables && r == 0; i++)
+		if (set->tables[i].state == 0 &&
+		    (!except || strcmp(set->tables[i].name, except) != 0))
+			table_get(set, set->tables[i].name, &r, reterr_msg);
+	return r;
 }
 
 /* ---- loading one file ---------------------------------------------- */
@@ -1165,16 +1208,16 @@ dp_ruleset_load_buffer(struct dp_ruleset *set, const char *name,
 	return load_rule_source(set, source, reterr_msg);
 }
 
+/* Reads and parses a listed table; 1 when loaded, else -errno or
+ * -EINVAL with *reterr_msg (when not NULL) saying where and what. */
 static int
-load_table(struct dp_ruleset *set, const char *path, const char *stem,
-	   char **reterr_msg)
+read_table(struct dp_ruleset *set, struct dp_table *table, char **reterr_msg)
 {
 	struct dp_source *source = NULL;
 	struct dp_doc *doc = NULL;
-	struct dp_table *tables;
 	int r;
 
-	r = dp_source_read(path, DP_MAX_FILE_SIZE_DEFAULT, &source);
+	r = dp_source_read(table->path, DP_MAX_FILE_SIZE_DEFAULT, &source);
 	if (r < 0)
 		return r;
 	r = dp_doc_parse(source, NULL, &doc);
@@ -1194,18 +1237,26 @@ load_table(struct dp_ruleset *set, const char *path, const char *stem,
 		dp_source_free(source);
 		return r;
 	}
+	table->source = source;
+	table->doc = doc;
+	return 1;
+}
+
+/* Lists a table; it is read when first needed. */
+static int
+add_table(struct dp_ruleset *set, const char *path, const char *stem)
+{
+	struct dp_table *tables, *table;
+
 	tables = realloc(set->tables, (set->n_tables + 1) * sizeof(*tables));
-	if (!tables || keep_file(set, source, doc) < 0) {
-		if (tables)
-			set->tables = tables;
-		dp_doc_free(doc);
-		dp_source_free(source);
+	if (!tables)
 		return -ENOMEM;
-	}
 	set->tables = tables;
-	tables[set->n_tables].name = dp_arena_strndup(set->arena, stem, strlen(stem));
-	tables[set->n_tables].doc = doc;
-	if (!tables[set->n_tables].name)
+	table = &tables[set->n_tables];
+	memset(table, 0, sizeof(*table));
+	table->name = dp_arena_strndup(set->arena, stem, strlen(stem));
+	table->path = dp_arena_strndup(set->arena, path, strlen(path));
+	if (!table->name || !table->path)
 		return -ENOMEM;
 	set->n_tables++;
 	return 0;
@@ -1239,7 +1290,7 @@ load_each(struct dp_ruleset *set, const char *dir, bool tables,
 			r = -ENOMEM;
 		if (r == 0 && tables) {
 			entries[i]->d_name[strlen(entries[i]->d_name) - 5] = '\0';
-			r = load_table(set, path, entries[i]->d_name, reterr_msg);
+			r = add_table(set, path, entries[i]->d_name);
 		} else if (r == 0) {
 			r = dp_source_read(path, DP_MAX_FILE_SIZE_DEFAULT, &source);
 			if (r == 0)
@@ -1280,10 +1331,15 @@ check_table_refs(struct dp_ruleset *set, const struct dp_rule *rule,
 	const struct dp_check *c = rule->check;
 	const struct dp_table *table;
 	struct loader ld = {.set = set, .source = rule->file};
+	int r;
 
 	if (c->type != DP_CHECK_NOT_IN_TABLE)
 		return 0;
-	table = dp_ruleset_table(set, c->table);
+	/* A table a rule names is read now: it must exist and be valid
+	 * before any rule runs. */
+	table = table_get(set, c->table, &r, reterr_msg);
+	if (r < 0 && r != -ENOENT)
+		return r;
 	if (!table) {
 		fail(&ld, rule->span, "rule %s names unknown table \"%s\" "
 		     "(rules/tables/%s.json)", rule->id, c->table, c->table);
@@ -1331,8 +1387,10 @@ check_references(struct dp_ruleset *set, char **reterr_msg)
 				free(ld.error);
 			return -EINVAL;
 		}
-		if (check_table_refs(set, rule, reterr_msg) < 0)
-			return -EINVAL;
+		int r = check_table_refs(set, rule, reterr_msg);
+
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }

@@ -73,10 +73,16 @@ struct dp_rule {
 	struct dp_check *check;    /* compiled selection and check */
 };
 
-/* A table from a JSON file under rules/tables/, kept as a document. */
+/* A table from a JSON file under rules/tables/, kept as a document.  A
+ * table no rule names is read only when first asked for, so that a check
+ * run need not pay for the console errors only `explain` reads. */
 struct dp_table {
 	const char *name;          /* file stem: "engines", "matrix", ... */
-	struct dp_doc *doc;
+	struct dp_doc *doc;        /* NULL until loaded */
+	/* private */
+	const char *path;
+	struct dp_source *source;
+	int state;                 /* 0 not read yet, 1 loaded, -errno */
 };
 
 struct dp_ruleset {
@@ -103,7 +109,9 @@ void dp_ruleset_free(struct dp_ruleset *set);
 
 /*
  * Loads every *.json file of dir (in name order) as rule files, and
- * every *.json of dir/tables as tables.  A rule whose ID is already
+ * lists every *.json of dir/tables as tables.  Tables that a rule names
+ * are read and checked now; the others when first asked for
+ * (dp_ruleset_table, dp_ruleset_load_tables).  A rule whose ID is already
  * loaded replaces the earlier one (so --rules-dir can override).
  * Returns 0; -errno when dir cannot be read; -EINVAL for content errors,
  * with *reterr_msg set to a malloc'd "file:line:col: what is wrong"
@@ -121,8 +129,20 @@ int dp_ruleset_load_buffer(struct dp_ruleset *set, const char *name,
 const struct dp_rule *dp_ruleset_find(const struct dp_ruleset *set,
 				      const char *id_or_slug);
 
-/* The table named name, or NULL. */
+/* The table named name, or NULL; reads it on first use (the set is
+ * logically const: a table is read once, at most).  A table that cannot
+ * be read or parsed is NULL here: dp_ruleset_load_tables() says why. */
 const struct dp_table *dp_ruleset_table(const struct dp_ruleset *set,
 					const char *name);
+
+/*
+ * Reads every table not read yet but the one called except (NULL: none),
+ * so that a broken one is reported now, as dp_ruleset_load_dir() reports
+ * rule files, and no table a run uses can fail later where no error can
+ * be returned.  Returns 0, -errno, or -EINVAL with *reterr_msg a
+ * malloc'd "file:line:col: what is wrong".
+ */
+int dp_ruleset_load_tables(struct dp_ruleset *set, const char *except,
+			   char **reterr_msg);
 
 #endif /* DP_RULES_H */

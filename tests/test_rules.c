@@ -135,6 +135,30 @@ START_TEST(yields_to_unknown_rule_is_refused)
 }
 END_TEST
 
+/* A table no rule names is read when first asked for; a broken one is
+ * still reported with its position by dp_ruleset_load_tables(). */
+START_TEST(unnamed_table_is_read_when_asked_for)
+{
+	char *dir = tl_testdata_path("rules/broken-table");
+	struct dp_ruleset *set = dp_ruleset_new();
+	char *err = NULL;
+
+	ck_assert_int_eq(dp_ruleset_load_dir(set, dir, &err), 0);
+	ck_assert_ptr_null(err);
+	ck_assert_uint_eq(set->n_tables, 1);
+	ck_assert_ptr_null(set->tables[0].doc);
+	ck_assert_int_eq(dp_ruleset_load_tables(set, "notes", &err), 0);
+	ck_assert_ptr_null(set->tables[0].doc);
+	ck_assert_int_eq(dp_ruleset_load_tables(set, NULL, &err), -EINVAL);
+	ck_assert_ptr_nonnull(err);
+	ck_assert_msg(strstr(err, "notes.json:3:9: "), "%s", err);
+	ck_assert_ptr_null(dp_ruleset_table(set, "notes"));
+	free(err);
+	free(dir);
+	dp_ruleset_free(set);
+}
+END_TEST
+
 START_TEST(later_file_replaces_rule_by_id)
 {
 	struct dp_ruleset *set = dp_ruleset_new();
@@ -176,6 +200,7 @@ main(void)
 	tcase_add_loop_test(tc, bad_file_is_refused_with_position, 0,
 			    (int)DP_ARRAY_SIZE(bad_files));
 	tcase_add_test(tc, yields_to_unknown_rule_is_refused);
+	tcase_add_test(tc, unnamed_table_is_read_when_asked_for);
 	tcase_add_test(tc, later_file_replaces_rule_by_id);
 	tcase_add_test(tc, missing_dir_is_an_errno);
 	suite_add_tcase(s, tc);
