@@ -207,10 +207,8 @@ value_part_span(const struct dp_value *v, long start, long end)
 {
 	struct dp_span span = v->origin.span;
 
-	if (v->node && start >= 0 &&
-	    dp_json_substr_span(v->doc, v->node, v->node_off + (size_t)start,
-				(size_t)(end - start), &span) < 0)
-		span = v->origin.span;
+	if (start >= 0 && end >= start)
+		dp_value_part_span(v, (size_t)start, (size_t)(end - start), &span);
 	return span;
 }
 

@@ -442,6 +442,64 @@ dp_json_raw_token(const struct dp_doc *doc, const struct dp_json *str,
 	return 0;
 }
 
+/* Whether the raw token's bytes 1 .. len-1 lie one after another in the
+ * file: the string has no escape, and no escape of an enclosing string
+ * falls inside it. */
+static bool
+raw_is_linear(const struct dp_raw_token *raw, size_t decoded_len)
+{
+	uint32_t first;
+
+	if (raw->len - 2 != decoded_len)
+		return false; /* every escape is longer than what it means */
+	if (!raw->map)
+		return true;
+	first = raw->map[raw->base + 1];
+	for (size_t i = 2; i < raw->len; i++)
+		if (raw->map[raw->base + i] != first + (uint32_t)(i - 1))
+			return false;
+	return true;
+}
+
+int
+dp_json_string_locate(const struct dp_doc *doc, const struct dp_json *str,
+		      struct dp_arena *arena, uint32_t *ret_start,
+		      const uint32_t **ret_map)
+{
+	struct dp_raw_token raw;
+	uint32_t *map;
+	size_t i = 1, k = 0;
+	int r = dp_json_raw_token(doc, str, &raw);
+
+	if (r < 0)
+		return r;
+	*ret_start = dp_raw_token_file_offset(&raw, 1);
+	*ret_map = NULL;
+	if (raw_is_linear(&raw, str->n))
+		return 0;
+	map = dp_arena_alloc(arena, ((size_t) str->n + 1) * sizeof(*map));
+	if (!map)
+		return -ENOMEM;
+	while (i < raw.len - 1) {
+		char out[4];
+		size_t out_len;
+		size_t used = dp_json_unescape_one(raw.text + i,
+						   raw.len - 1 - i, out,
+						   &out_len);
+
+		if (k + out_len > str->n)
+			return -EINVAL;
+		for (size_t b = 0; b < out_len; b++)
+			map[k++] = dp_raw_token_file_offset(&raw, i);
+		i += used;
+	}
+	if (k != str->n)
+		return -EINVAL;
+	map[k] = dp_raw_token_file_offset(&raw, raw.len - 1);
+	*ret_map = map;
+	return 0;
+}
+
 int
 dp_json_substr_span(const struct dp_doc *doc, const struct dp_json *str,
 		    size_t off, size_t len, struct dp_span *ret_span)

@@ -122,6 +122,18 @@ int dp_doc_parse_embedded(struct dp_doc *doc, const struct dp_json *str,
 int dp_json_substr_span(const struct dp_doc *doc, const struct dp_json *str,
 			size_t off, size_t len, struct dp_span *ret_span);
 
+/*
+ * Where every decoded byte of the string node str was written in the
+ * file, for a copy of its text that outlives doc: when no escape lies
+ * between them, byte k was at *ret_start + k and *ret_map is NULL; else
+ * *ret_map holds str->n + 1 file offsets (allocated in arena): byte k
+ * came from the character or escape at (*ret_map)[k], and index str->n
+ * is the closing quote.  0, -EINVAL when str is not a string, -ENOMEM.
+ */
+int dp_json_string_locate(const struct dp_doc *doc, const struct dp_json *str,
+			  struct dp_arena *arena, uint32_t *ret_start,
+			  const uint32_t **ret_map);
+
 /* Adds a diagnostic (msg is copied).  0 or -ENOMEM. */
 int dp_doc_add_diag(struct dp_doc *doc, enum dp_diag_kind kind,
 		    struct dp_span span, const char *pointer, const char *msg);

@@ -164,12 +164,16 @@ dp_value_from_json(struct dp_setup *setup, const struct dp_doc *doc,
 	case DP_JSON_STRING:
 	case DP_JSON_NUMBER:
 		value.state = DP_VALUE_PRESENT;
-		value.str = node->u.str;
+		/* A copy: the document is freed once it is adapted. */
+		value.str = dp_arena_strndup(setup->arena, node->u.str, node->n);
 		value.len = node->n;
-		if (node->kind == DP_JSON_STRING) {
-			value.doc = doc;
-			value.node = node;
-		}
+		if (!value.str)
+			return -ENOMEM;
+		if (node->kind == DP_JSON_STRING &&
+		    dp_json_string_locate(doc, node, setup->arena,
+					  &value.text_start,
+					  &value.char_map) == 0)
+			value.located = true;
 		break;
 	case DP_JSON_TRUE:
 	case DP_JSON_FALSE:
@@ -190,13 +194,11 @@ dp_value_from_json(struct dp_setup *setup, const struct dp_doc *doc,
 }
 
 int
-dp_value_substr(struct dp_setup *setup, const struct dp_doc *doc,
-		const struct dp_json *node, const struct dp_value *whole,
+dp_value_substr(struct dp_setup *setup, const struct dp_value *whole,
 		size_t off, size_t len, struct dp_value *ret_value)
 {
 	struct dp_value value = *whole;
 	char *text;
-	int r;
 
 	if (whole->state != DP_VALUE_PRESENT || off + len > whole->len)
 		return -EINVAL;
@@ -205,15 +207,42 @@ dp_value_substr(struct dp_setup *setup, const struct dp_doc *doc,
 		return -ENOMEM;
 	value.str = text;
 	value.len = (uint32_t)len;
-	if (node) {
-		r = dp_json_substr_span(doc, node, whole->node_off + off, len,
-					&value.origin.span);
-		if (r < 0)
-			return r;
-		value.node_off = (uint32_t)(whole->node_off + off);
+	if (whole->located) {
+		dp_value_part_span(whole, off, len, &value.origin.span);
+		value.text_start = whole->text_start + (uint32_t)off;
+		if (whole->char_map)
+			value.char_map = whole->char_map + off;
 	}
 	*ret_value = value;
 	return 0;
+}
+
+bool
+dp_value_part_span(const struct dp_value *value, size_t off, size_t len,
+		   struct dp_span *ret_span)
+{
+	const uint32_t *map = value->char_map;
+	size_t next;
+
+	if (!value->located || off > value->len || len > value->len - off)
+		return false;
+	if (!map) {
+		ret_span->start = value->text_start + (uint32_t)off;
+		ret_span->end = ret_span->start + (uint32_t)len;
+		return true;
+	}
+	ret_span->start = map[off];
+	if (len == 0) {
+		ret_span->end = ret_span->start;
+		return true;
+	}
+	/* The span ends where the character after the last byte starts
+	 * (an escape may stand for several bytes). */
+	next = off + len;
+	while (next < value->len && map[next] == map[off + len - 1])
+		next++;
+	ret_span->end = map[next];
+	return true;
 }
 
 void
@@ -312,24 +341,24 @@ split_principal(struct dp_setup *setup, const struct dp_doc *doc,
 		sep = memchr(v->str + plen, ':', v->len - plen);
 		if (!sep)
 			return 0;
-		r = dp_value_substr(setup, doc, v->node, v, plen,
+		r = dp_value_substr(setup, v, plen,
 				    (size_t)(sep - v->str) - plen, &p->uid);
 		if (r < 0)
 			return r;
-		return dp_value_substr(setup, doc, v->node, v,
+		return dp_value_substr(setup, v,
 				       (size_t)(sep - v->str) + 1,
 				       v->len - (size_t)(sep - v->str) - 1,
 				       &p->rest);
 	}
 	sep = memchr(v->str, '@', v->len);
 	if (!sep)
-		return dp_value_substr(setup, doc, v->node, v, 0, v->len,
+		return dp_value_substr(setup, v, 0, v->len,
 				       &p->rest);
-	r = dp_value_substr(setup, doc, v->node, v, 0,
+	r = dp_value_substr(setup, v, 0,
 			    (size_t)(sep - v->str), &p->uid);
 	if (r < 0)
 		return r;
-	return dp_value_substr(setup, doc, v->node, v, (size_t)(sep - v->str) + 1,
+	return dp_value_substr(setup, v, (size_t)(sep - v->str) + 1,
 			       v->len - (size_t)(sep - v->str) - 1, &p->rest);
 }
 

@@ -40,12 +40,15 @@ struct dp_value {
 	uint32_t len;
 	struct dp_origin origin;  /* ABSENT: the object it is missing from */
 	const char *unknown_why;  /* UNKNOWN: why it cannot be checked */
-	/* The string node it came from (borrowed from its doc), so that a
-	 * finding can point at part of it; str starts node_off decoded bytes
-	 * into that string.  NULL for values not read from a string. */
-	const struct dp_doc *doc;
-	const struct dp_json *node;
-	uint32_t node_off;
+	/* Where each byte of str lies in the file, so that a finding can
+	 * point at part of a string (the UID inside "acs:ram::<UID>:root")
+	 * without keeping the document: byte k was written at text_start + k
+	 * (char_map NULL: no escapes between), or at char_map[k]; index len
+	 * is where the string ends.  located is false for values not read
+	 * from a string.  char_map lives in the setup's arena. */
+	bool located;
+	uint32_t text_start;
+	const uint32_t *char_map;
 };
 
 /* A principal entry of a trust policy statement. */
@@ -203,17 +206,23 @@ int dp_setup_add_note(struct dp_setup *setup, const struct dp_origin *origin,
 /* ---- building values (for adapters) --------------------------------- */
 
 /* A value from a JSON node of doc: PRESENT for a string (and for numbers
- * and booleans, as their text), ABSENT for NULL or JSON null.  pointer is
- * copied.  0 or -ENOMEM. */
+ * and booleans, as their text), ABSENT for NULL or JSON null.  The text
+ * and pointer are copied: the value does not borrow doc, which may be
+ * freed once the document is adapted.  0 or -ENOMEM. */
 int dp_value_from_json(struct dp_setup *setup, const struct dp_doc *doc,
 		       const struct dp_json *node, const char *pointer,
 		       struct dp_value *ret_value);
 
-/* The decoded bytes [off, off+len) of a PRESENT value that came from the
- * string node node, as a value of its own with the exact source span. */
-int dp_value_substr(struct dp_setup *setup, const struct dp_doc *doc,
-		    const struct dp_json *node, const struct dp_value *whole,
+/* The bytes [off, off+len) of a PRESENT value, as a value of its own with
+ * the exact source span when whole is located.  0, -EINVAL or -ENOMEM. */
+int dp_value_substr(struct dp_setup *setup, const struct dp_value *whole,
 		    size_t off, size_t len, struct dp_value *ret_value);
+
+/* Where the bytes [off, off+len) of a located value were written.
+ * false (and *ret_span untouched) when value is not located or the range
+ * is out of it. */
+bool dp_value_part_span(const struct dp_value *value, size_t off, size_t len,
+			struct dp_span *ret_span);
 
 /* An ABSENT value that remembers where it should have been. */
 void dp_value_absent(struct dp_value *value, const struct dp_origin *where);

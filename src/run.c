@@ -250,11 +250,19 @@ add_source(struct dp_run *run, struct dp_source *source, bool explicit)
 	if (!ctx.file_stem || !ctx.dir)
 		return -ENOMEM;
 	r = dp_adapt_document(&ctx, &recognised);
-	if (r < 0 || recognised)
+	if (r < 0)
 		return r;
-	if (explicit)
+	if (!recognised && explicit)
 		return note_unknown(run, doc);
-	run->n_skipped++;
+	if (!recognised)
+		run->n_skipped++;
+	/* The setup holds copies of what it needs: only a document that
+	 * rules still read (diagnostics, an unknown shape) stays parsed, so
+	 * that memory does not grow with every file of a large run. */
+	if (doc->n_diags == 0) {
+		run->docs[--run->n_docs] = NULL;
+		dp_doc_free(doc);
+	}
 	return 0;
 }
 

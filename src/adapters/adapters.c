@@ -162,7 +162,7 @@ dp_adapt_role_arn(struct dp_adapt_ctx *ctx, struct dp_role *role,
 	colon = memchr(arn->str + plen, ':', arn->len - plen);
 	if (!colon)
 		return 0;
-	return dp_value_substr(ctx->setup, ctx->doc, arn->node, arn, plen,
+	return dp_value_substr(ctx->setup, arn, plen,
 			       (size_t)(colon - arn->str) - plen,
 			       &role->owner_uid);
 }

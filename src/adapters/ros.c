@@ -416,8 +416,11 @@ role_attachments(struct ros *ros, const struct dp_json *props,
 				return r;
 			/* The key says the type: "System" or "Custom". */
 			a->type.state = DP_VALUE_PRESENT;
-			a->type.str = m->key;
+			a->type.str = dp_arena_strndup(setup->arena, m->key,
+						       m->key_len);
 			a->type.len = m->key_len;
+			if (!a->type.str)
+				return -ENOMEM;
 			a->type.origin.source = a->name.origin.source;
 			a->type.origin.span = m->key_span;
 			a->type.origin.pointer = ptr;

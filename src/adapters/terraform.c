@@ -599,7 +599,8 @@ attr_value(struct tf *tf, struct tf_res *res, const char *attr, bool noted,
 	}
 	ret->str = NULL;
 	ret->len = 0;
-	ret->node = NULL;
+	ret->located = false;
+	ret->char_map = NULL;
 	return noted ? note_attr(res, ret, attr) : 0;
 }
 
