@@ -209,10 +209,12 @@ fail(struct loader *ld, struct dp_span span, const char *fmt, ...)
 	return ld->error ? -EINVAL : -ENOMEM;
 }
 
+/* A string of the rule file: the file's doc lives as long as the set,
+ * so its decoded text is borrowed, not copied. */
 static const char *
-arena_str(struct loader *ld, const struct dp_json *node)
+doc_str(const struct dp_json *node)
 {
-	return dp_arena_strndup(ld->set->arena, node->u.str, node->n);
+	return node->u.str;
 }
 
 /* A string member; NULL with an error when present but not a string. */
@@ -230,7 +232,7 @@ get_string(struct loader *ld, const struct dp_json *obj, const char *key,
 	}
 	if (m->value->kind != DP_JSON_STRING)
 		return fail(ld, m->value->span, "\"%s\" must be a string", key);
-	*ret = arena_str(ld, m->value);
+	*ret = doc_str(m->value);
 	return *ret ? 0 : -ENOMEM;
 }
 
@@ -242,7 +244,7 @@ read_text(struct loader *ld, const struct dp_json *node, struct dp_text *ret)
 
 	memset(ret, 0, sizeof(*ret));
 	if (node->kind == DP_JSON_STRING) {
-		ret->s[DP_LANG_EN] = arena_str(ld, node);
+		ret->s[DP_LANG_EN] = doc_str(node);
 		return ret->s[DP_LANG_EN] ? 0 : -ENOMEM;
 	}
 	if (node->kind != DP_JSON_OBJECT)
@@ -261,7 +263,7 @@ read_text(struct loader *ld, const struct dp_json *node, struct dp_text *ret)
 				    m->key);
 		if (m->value->kind != DP_JSON_STRING)
 			return fail(ld, m->value->span, "a text must be a string");
-		ret->s[lang] = arena_str(ld, m->value);
+		ret->s[lang] = doc_str(m->value);
 		if (!ret->s[lang])
 			return -ENOMEM;
 	}
@@ -475,7 +477,7 @@ get_name(struct loader *ld, const struct dp_json *v, const char *key,
 {
 	if (v->kind != DP_JSON_STRING || v->n == 0)
 		return fail(ld, v->span, "\"%s\" must be a name", key);
-	*ret = arena_str(ld, v);
+	*ret = doc_str(v);
 	return *ret ? 0 : -ENOMEM;
 }
 
@@ -501,10 +503,7 @@ read_columns(struct loader *ld, const struct dp_json *v, bool lookup,
 		int r;
 
 		if (!lookup) {
-			col->name = dp_arena_strndup(ld->set->arena, m->key,
-						     m->key_len);
-			if (!col->name)
-				return -ENOMEM;
+			col->name = m->key;
 			if ((r = resolve_field(ld, m->value, &col->field)) < 0)
 				return r;
 			continue;
@@ -514,7 +513,7 @@ read_columns(struct loader *ld, const struct dp_json *v, bool lookup,
 			return fail(ld, m->key_span, "unknown field \"%s\"", m->key);
 		if (name->kind != DP_JSON_STRING || !strchr(name->u.str, '.'))
 			return fail(ld, name->span, "a lookup is \"rows.column\"");
-		if (!(col->name = arena_str(ld, name)))
+		if (!(col->name = doc_str(name)))
 			return -ENOMEM;
 	}
 	c->n_columns = v->n;
@@ -848,7 +847,7 @@ read_templates(struct loader *ld, const struct dp_json *rule,
 				return fail(ld, s->span, "a replacement must be a string");
 			if ((r = validate_template(ld, s)) < 0)
 				return r;
-			c->replacements[i] = arena_str(ld, s);
+			c->replacements[i] = doc_str(s);
 			if (!c->replacements[i])
 				return -ENOMEM;
 		}
@@ -874,7 +873,7 @@ read_yields(struct loader *ld, const struct dp_json *rule, struct dp_rule *out)
 	for (uint32_t i = 0; i < y->n; i++) {
 		if (y->u.items[i]->kind != DP_JSON_STRING)
 			return fail(ld, y->u.items[i]->span, "a rule ID must be a string");
-		out->yields_to[i] = arena_str(ld, y->u.items[i]);
+		out->yields_to[i] = doc_str(y->u.items[i]);
 		if (!out->yields_to[i])
 			return -ENOMEM;
 	}
