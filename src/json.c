@@ -179,12 +179,13 @@ dp_json_pointer_append(struct dp_buf *buf, const char *key, size_t key_len)
 	return r;
 }
 
-char *
+const char *
 dp_json_pointer_join(struct dp_arena *arena, const char *prefix,
 		     const char *key)
 {
 	struct dp_buf buf = {0};
-	char *joined = NULL, small[256];
+	const char *joined = NULL;
+	char small[256];
 	size_t plen, klen, n;
 
 	/* A NULL prefix is a join that already failed: pass it on. */
@@ -206,19 +207,19 @@ dp_json_pointer_join(struct dp_arena *arena, const char *prefix,
 				small[n++] = key[i];
 			}
 		}
-		return dp_arena_strndup(arena, small, n);
+		return dp_arena_intern(arena, small, n);
 	}
 	if (dp_buf_append(&buf, prefix, plen) < 0)
 		goto out;
 	if (dp_json_pointer_append(&buf, key, klen) < 0)
 		goto out;
-	joined = dp_arena_strndup(arena, buf.data, buf.len);
+	joined = dp_arena_intern(arena, buf.data, buf.len);
 out:
 	dp_buf_free(&buf);
 	return joined;
 }
 
-char *
+const char *
 dp_json_pointer_index(struct dp_arena *arena, const char *prefix, size_t index)
 {
 	char digits[24], small[256];
@@ -237,7 +238,7 @@ dp_json_pointer_index(struct dp_arena *arena, const char *prefix, size_t index)
 	memcpy(small, prefix, plen);
 	small[plen] = '/';
 	memcpy(small + plen + 1, digits + n, sizeof(digits) - n);
-	return dp_arena_strndup(arena, small, plen + 1 + sizeof(digits) - n);
+	return dp_arena_intern(arena, small, plen + 1 + sizeof(digits) - n);
 }
 
 /* ---- string escapes ------------------------------------------------- */

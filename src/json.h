@@ -165,11 +165,11 @@ bool dp_json_is(const struct dp_json *node, enum dp_json_kind kind);
  * '/' -> "~1") and appends "/token" to prefix, in the arena.  NULL on
  * ENOMEM, and when prefix is NULL (a join that failed before), so that
  * a chain of joins fails as a whole and callers check only the end. */
-char *dp_json_pointer_join(struct dp_arena *arena, const char *prefix,
+const char *dp_json_pointer_join(struct dp_arena *arena, const char *prefix,
 			   const char *key);
 
 /* The same for an array index. */
-char *dp_json_pointer_index(struct dp_arena *arena, const char *prefix,
+const char *dp_json_pointer_index(struct dp_arena *arena, const char *prefix,
 			    size_t index);
 
 struct dp_buf;

@@ -33,7 +33,7 @@ dp_setup_new(void)
 	if (!arena)
 		return NULL;
 	setup = dp_arena_alloc(arena, sizeof(*setup));
-	if (!setup) {
+	if (!setup || dp_arena_share_strings(arena) < 0) {
 		dp_arena_free(arena);
 		return NULL;
 	}
@@ -150,8 +150,8 @@ dp_value_from_json(struct dp_setup *setup, const struct dp_doc *doc,
 	if (!pointer)
 		return -ENOMEM; /* a failed dp_json_pointer_join() */
 	value.origin.source = (struct dp_source *)doc->source;
-	value.origin.pointer = dp_arena_strndup(setup->arena, pointer,
-						strlen(pointer));
+	value.origin.pointer = dp_arena_intern(setup->arena, pointer,
+					       strlen(pointer));
 	if (!value.origin.pointer)
 		return -ENOMEM;
 	if (!node || node->kind == DP_JSON_NULL) {
@@ -165,7 +165,7 @@ dp_value_from_json(struct dp_setup *setup, const struct dp_doc *doc,
 	case DP_JSON_NUMBER:
 		value.state = DP_VALUE_PRESENT;
 		/* A copy: the document is freed once it is adapted. */
-		value.str = dp_arena_strndup(setup->arena, node->u.str, node->n);
+		value.str = dp_arena_intern(setup->arena, node->u.str, node->n);
 		value.len = node->n;
 		if (!value.str)
 			return -ENOMEM;
@@ -198,11 +198,11 @@ dp_value_substr(struct dp_setup *setup, const struct dp_value *whole,
 		size_t off, size_t len, struct dp_value *ret_value)
 {
 	struct dp_value value = *whole;
-	char *text;
+	const char *text;
 
 	if (whole->state != DP_VALUE_PRESENT || off + len > whole->len)
 		return -EINVAL;
-	text = dp_arena_strndup(setup->arena, whole->str + off, len);
+	text = dp_arena_intern(setup->arena, whole->str + off, len);
 	if (!text)
 		return -ENOMEM;
 	value.str = text;

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdalign.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,10 +35,21 @@ struct chunk {
 	alignas(max_align_t) unsigned char data[];
 };
 
+/* One interned string: the copy lives in the arena. */
+struct shared_string {
+	const char *s;
+	uint32_t len;
+	uint32_t hash;
+};
+
 struct dp_arena {
 	struct chunk *current; /* bump allocations come from here */
 	struct chunk *full;    /* retired and oversized chunks */
 	size_t handed_out;
+	/* dp_arena_intern()'s open-addressing table (malloc'd, a power
+	 * of two, at most half full); NULL when strings are not shared. */
+	struct shared_string *shared;
+	size_t n_shared, cap_shared;
 };
 
 struct dp_arena *
@@ -64,6 +76,7 @@ dp_arena_free(struct dp_arena *arena)
 		return;
 	free_chunks(arena->current);
 	free_chunks(arena->full);
+	free(arena->shared);
 	free(arena);
 }
 
@@ -158,6 +171,92 @@ dp_arena_strndup(struct dp_arena *arena, const char *s, size_t len)
 	if (len)
 		memcpy(copy, s, len);
 	copy[len] = '\0';
+	return copy;
+}
+
+int
+dp_arena_share_strings(struct dp_arena *arena)
+{
+	if (arena->shared)
+		return 0;
+	arena->shared = calloc(256, sizeof(*arena->shared));
+	if (!arena->shared)
+		return -ENOMEM;
+	arena->cap_shared = 256;
+	return 0;
+}
+
+/* Eight bytes a step: pointers and texts are short, and this runs once
+ * per value an adapter reads. */
+static uint32_t
+hash_bytes(const char *s, size_t len)
+{
+	uint64_t h = 0x9e3779b97f4a7c15u ^ len, w;
+
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 32;
+	}
+	if (len) {
+		w = 0;
+		memcpy(&w, s, len);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 32;
+	}
+	h *= 0xc4ceb9fe1a85ec53u;
+	return (uint32_t)(h >> 32);
+}
+
+static int
+grow_shared(struct dp_arena *arena)
+{
+	size_t cap = arena->cap_shared * 2, mask = cap - 1;
+	struct shared_string *table = calloc(cap, sizeof(*table));
+
+	if (!table)
+		return -ENOMEM;
+	for (size_t i = 0; i < arena->cap_shared; i++) {
+		const struct shared_string *e = &arena->shared[i];
+		size_t at = e->hash & mask;
+
+		if (!e->s)
+			continue;
+		while (table[at].s)
+			at = (at + 1) & mask;
+		table[at] = *e;
+	}
+	free(arena->shared);
+	arena->shared = table;
+	arena->cap_shared = cap;
+	return 0;
+}
+
+const char *
+dp_arena_intern(struct dp_arena *arena, const char *s, size_t len)
+{
+	struct shared_string *e;
+	uint32_t hash;
+	size_t at, mask;
+	char *copy;
+
+	if (!arena->shared || len > UINT32_MAX)
+		return dp_arena_strndup(arena, s, len);
+	hash = hash_bytes(s, len);
+	mask = arena->cap_shared - 1;
+	for (at = hash & mask; arena->shared[at].s; at = (at + 1) & mask) {
+		e = &arena->shared[at];
+		if (e->hash == hash && e->len == len &&
+		    memcmp(e->s, s, len) == 0)
+			return e->s;
+	}
+	copy = dp_arena_strndup(arena, s, len);
+	if (!copy)
+		return NULL;
+	arena->shared[at] = (struct shared_string){copy, (uint32_t)len, hash};
+	/* Grown after the insert: a failed grow loses nothing. */
+	if (++arena->n_shared * 2 > arena->cap_shared && grow_shared(arena) < 0)
+		return NULL;
 	return copy;
 }
 

@@ -38,6 +38,19 @@ void *dp_arena_alloc(struct dp_arena *arena, size_t size);
 /* A NUL-terminated copy of the len bytes at s; NULL on ENOMEM. */
 char *dp_arena_strndup(struct dp_arena *arena, const char *s, size_t len);
 
+/*
+ * Makes dp_arena_intern() keep one copy of each distinct string: a setup
+ * holds the same JSON Pointers and the same short texts ("/Role/Arn",
+ * "System", "Allow") for every file of a run.  0 or -ENOMEM.
+ */
+int dp_arena_share_strings(struct dp_arena *arena);
+
+/* A NUL-terminated copy of the len bytes at s, shared with every equal
+ * string interned before when the arena shares strings, a new copy else.
+ * Never write to it.  NULL on ENOMEM. */
+const char *dp_arena_intern(struct dp_arena *arena, const char *s,
+			    size_t len);
+
 /* A formatted string in the arena; NULL on ENOMEM. */
 char *dp_arena_printf(struct dp_arena *arena, const char *fmt, ...)
 	DP_PRINTF(2, 3);

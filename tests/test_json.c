@@ -539,7 +539,7 @@ START_TEST(accessors)
 	struct parsed p = parse(text);
 	const struct dp_json *root = p.doc->root, *role;
 	const struct dp_json_member *m;
-	char *ptr;
+	const char *ptr;
 
 	role = dp_json_get(root, "Role");
 	ck_assert_ptr_nonnull(role);

@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdalign.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,6 +92,46 @@ START_TEST(arena_growth)
 	}
 	dp_arena_free(arena);
 	dp_arena_free(NULL);
+}
+END_TEST
+
+/* Interned strings: one copy per distinct byte string (length counts,
+ * NUL bytes too), through every growth of the table; plain copies when
+ * the arena does not share strings. */
+START_TEST(arena_intern)
+{
+	struct dp_arena *plain = dp_arena_new(), *shared = dp_arena_new();
+	const char *first[1000];
+	char text[32];
+
+	ck_assert_ptr_nonnull(plain);
+	ck_assert_ptr_nonnull(shared);
+	ck_assert_ptr_ne(dp_arena_intern(plain, "System", 6),
+			 dp_arena_intern(plain, "System", 6));
+	ck_assert_int_eq(dp_arena_share_strings(shared), 0);
+	ck_assert_int_eq(dp_arena_share_strings(shared), 0);
+	for (int i = 0; i < 1000; i++) {
+		int n = snprintf(text, sizeof(text), "/Statement/%d", i);
+
+		first[i] = dp_arena_intern(shared, text, (size_t)n);
+		ck_assert_str_eq(first[i], text);
+	}
+	for (int i = 0; i < 1000; i++) {
+		int n = snprintf(text, sizeof(text), "/Statement/%d", i);
+
+		ck_assert_ptr_eq(dp_arena_intern(shared, text, (size_t)n),
+				 first[i]);
+	}
+	/* Prefixes and embedded NULs are other strings. */
+	ck_assert_ptr_ne(dp_arena_intern(shared, "/Statement/1", 11),
+			 first[1]);
+	ck_assert_ptr_ne(dp_arena_intern(shared, "ab\0c", 4),
+			 dp_arena_intern(shared, "ab", 2));
+	ck_assert_ptr_eq(dp_arena_intern(shared, "ab\0c", 4),
+			 dp_arena_intern(shared, "ab\0cd", 4));
+	ck_assert_str_eq(dp_arena_intern(shared, "", 0), "");
+	dp_arena_free(plain);
+	dp_arena_free(shared);
 }
 END_TEST
 
@@ -228,6 +269,7 @@ util_suite(void)
 
 	tcase_add_test(tc, arena_alignment);
 	tcase_add_test(tc, arena_growth);
+	tcase_add_test(tc, arena_intern);
 	tcase_add_test(tc, buf_basics);
 	tcase_add_test(tc, buf_long_printf);
 	tcase_add_test(tc, parse_long_edges);
