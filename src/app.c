@@ -94,7 +94,12 @@ load_rules(struct app *app, const struct dp_cli *cli,
 		error_msg(app, "%s", strerror(ENOMEM));
 		return -ENOMEM;
 	}
+	/* A check run compiles the catalog's patterns as rules reach them
+	 * (`rules` and the tests compile them all); --rules-dir files are
+	 * the user's and are checked whole now. */
+	dp_ruleset_defer_patterns(set, cli->command == DP_CMD_CHECK);
 	r = dp_ruleset_load_dir(set, base, &msg);
+	dp_ruleset_defer_patterns(set, false);
 	for (size_t i = 0; r == 0 && i < cli->n_rules_dirs; i++)
 		r = dp_ruleset_load_dir(set, cli->rules_dirs[i], &msg);
 	/* Every table is read (and a broken one reported) before a command

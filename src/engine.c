@@ -275,11 +275,22 @@ value_empty(const struct dp_value *v)
 	       (v->state == DP_VALUE_PRESENT && v->len == 0);
 }
 
-/* Records that a pattern gave up on a value (hostile rule or input). */
+/* Records that a pattern gave up on a value (hostile rule or input), or
+ * that a pattern compiled on first use is invalid (once). */
 static int
 limit_hit(struct dp_eval *ev, const struct dp_value *v,
 	  const struct dp_regex *pattern)
 {
+	const char *invalid = dp_regex_error(pattern);
+
+	if (invalid) {
+		/* Said once: every value would say the same. */
+		if (ev->limit_errors.len && strstr(ev->limit_errors.data, invalid))
+			return 0;
+		return dp_buf_printf(&ev->limit_errors, "%sbad rule file: %s",
+				     ev->limit_errors.len ? "\n" : "",
+				     invalid) < 0 ? -ENOMEM : 0;
+	}
 	return dp_buf_printf(&ev->limit_errors,
 			     "%srule %s: pattern hit its match limit on the value "
 			     "at %s%s (%s)", ev->limit_errors.len ? "\n" : "",
@@ -298,7 +309,7 @@ dp_engine_match(struct dp_eval *ev, struct dp_regex *pattern,
 	if (!v || !dp_value_given(v))
 		return 0;
 	r = dp_regex_match(pattern, v->str, v->len, ret_match);
-	if (r == -E2BIG)
+	if (r == -E2BIG || (r == -EINVAL && dp_regex_error(pattern)))
 		return limit_hit(ev, v, pattern);
 	return r;
 }
@@ -368,7 +379,7 @@ check_pattern(struct dp_eval *ev, const struct dp_ctx *ctx, const struct dp_valu
 				       v->state != DP_VALUE_UNKNOWN
 			       ? emit(ev, ctx, v, NULL, where) : 0;
 	r = dp_regex_match(c->pattern, v->str, v->len, &m);
-	if (r == -E2BIG)
+	if (r == -E2BIG || (r == -EINVAL && dp_regex_error(c->pattern)))
 		return limit_hit(ev, v, c->pattern);
 	if (r < 0)
 		return r;

@@ -1,7 +1,8 @@
 /*
  * regex.c - PCRE2 behind a small interface: compile with UTF and Unicode
- * properties, match under limits, JIT only once a pattern proves hot
- * (a pre-commit run on one file should not pay for JIT compilation).
+ * properties (now, or on first use), match under limits, JIT only once a
+ * pattern proves hot (a pre-commit run on one file should pay neither
+ * for JIT nor for compiling patterns it never uses).
  */
 #include "config.h"
 
@@ -21,10 +22,14 @@
 
 struct dp_regex {
 	char *pattern;
-	pcre2_code *code;
+	pcre2_code *code;             /* NULL: deferred, or invalid */
 	pcre2_match_data *match_data;
 	unsigned uses;
 	int jit; /* 0 not yet, 1 on, -1 unavailable */
+	/* A deferred pattern: where it is, and why it did not compile. */
+	dp_regex_describe_fn describe;
+	void *describe_arg;
+	char *error;
 };
 
 static uint32_t match_limit = DP_REGEX_MATCH_LIMIT_DEFAULT;
@@ -64,24 +69,19 @@ context(void)
 	return match_context;
 }
 
-int
-dp_regex_compile(const char *pattern, struct dp_regex **ret_regex,
-		 char **reterr_msg, size_t *reterr_offset)
+/* Compiles regex->pattern into regex->code and its match data.  0;
+ * -EINVAL with *reterr_msg and *reterr_offset when given; -ENOMEM. */
+static int
+compile(struct dp_regex *regex, char **reterr_msg, size_t *reterr_offset)
 {
 	const uint32_t options = PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF;
 	PCRE2_UCHAR msg[256];
 	PCRE2_SIZE offset = 0;
-	struct dp_regex *regex;
 	int code = 0;
 
-	regex = calloc(1, sizeof(*regex));
-	if (!regex)
-		return -ENOMEM;
-	regex->pattern = dp_strdup(pattern);
-	if (!regex->pattern)
-		goto nomem;
-	regex->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-				    options, &code, &offset, NULL);
+	regex->code = pcre2_compile((PCRE2_SPTR)regex->pattern,
+				    PCRE2_ZERO_TERMINATED, options, &code,
+				    &offset, NULL);
 	if (!regex->code) {
 		if (pcre2_get_error_message(code, msg, sizeof(msg)) < 0)
 			msg[0] = '\0';
@@ -89,17 +89,94 @@ dp_regex_compile(const char *pattern, struct dp_regex **ret_regex,
 			*reterr_msg = dp_strdup((const char *)msg);
 		if (reterr_offset)
 			*reterr_offset = offset;
-		dp_regex_free(regex);
 		return -EINVAL;
 	}
 	regex->match_data = pcre2_match_data_create(DP_REGEX_MAX_GROUPS, NULL);
-	if (!regex->match_data)
-		goto nomem;
+	if (!regex->match_data) {
+		pcre2_code_free(regex->code);
+		regex->code = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int
+dp_regex_compile(const char *pattern, struct dp_regex **ret_regex,
+		 char **reterr_msg, size_t *reterr_offset)
+{
+	struct dp_regex *regex;
+	int r;
+
+	regex = calloc(1, sizeof(*regex));
+	if (!regex)
+		return -ENOMEM;
+	regex->pattern = dp_strdup(pattern);
+	if (!regex->pattern) {
+		free(regex);
+		return -ENOMEM;
+	}
+	r = compile(regex, reterr_msg, reterr_offset);
+	if (r < 0) {
+		dp_regex_free(regex);
+		return r;
+	}
 	*ret_regex = regex;
 	return 0;
-nomem:
-	dp_regex_free(regex);
-	return -ENOMEM;
+}
+
+int
+dp_regex_defer(const char *pattern, dp_regex_describe_fn describe, void *arg,
+	       struct dp_regex **ret_regex)
+{
+	struct dp_regex *regex = calloc(1, sizeof(*regex));
+
+	if (!regex)
+		return -ENOMEM;
+	regex->pattern = dp_strdup(pattern);
+	if (!regex->pattern) {
+		free(regex);
+		return -ENOMEM;
+	}
+	regex->describe = describe;
+	regex->describe_arg = arg;
+	*ret_regex = regex;
+	return 0;
+}
+
+int
+dp_regex_prepare(struct dp_regex *regex, char **reterr_msg)
+{
+	char *msg = NULL;
+	size_t offset = 0;
+	int r;
+
+	if (regex->code)
+		return 0;
+	if (!regex->error) {
+		r = compile(regex, &msg, &offset);
+		if (r != -EINVAL)
+			return r;
+		if (!msg)
+			return -ENOMEM;
+		regex->error = regex->describe
+			? regex->describe(regex->describe_arg, msg, offset)
+			: dp_strdup(msg);
+		free(msg);
+		if (!regex->error)
+			return -ENOMEM;
+	}
+	if (reterr_msg) {
+		*reterr_msg = dp_strdup(regex->error);
+		if (!*reterr_msg)
+			return -ENOMEM;
+	}
+	return -EINVAL;
+}
+
+const char *
+dp_regex_error(const struct dp_regex *regex)
+{
+	return regex->error;
 }
 
 int
@@ -113,6 +190,8 @@ dp_regex_match(struct dp_regex *regex, const char *subject, size_t len,
 
 	if (!mctx)
 		return -ENOMEM;
+	if (!regex->code && (rc = dp_regex_prepare(regex, NULL)) < 0)
+		return rc;
 	if (regex->jit == 0 && ++regex->uses >= JIT_AFTER) {
 		if (jit_allowed < 0)
 			jit_allowed = !getenv("DTS_PREFLIGHT_NO_JIT");
@@ -159,5 +238,6 @@ dp_regex_free(struct dp_regex *regex)
 	pcre2_match_data_free(regex->match_data);
 	pcre2_code_free(regex->code);
 	free(regex->pattern);
+	free(regex->error);
 	free(regex);
 }

@@ -1,5 +1,6 @@
 /*
- * regex.h - the patterns rules use, compiled once when rules load.  The
+ * regex.h - the patterns rules use, compiled once: when rules load, or
+ * on first use for the catalog of a check run.  The
  * only module that knows PCRE2.  Every match runs under match and depth
  * limits: rule files are input too, and a hostile pattern must end in an
  * error, not a hang.
@@ -37,9 +38,40 @@ int dp_regex_compile(const char *pattern, struct dp_regex **ret_regex,
 		     char **reterr_msg, size_t *reterr_offset);
 
 /*
+ * Says where a deferred pattern is, for its error: returns a malloc'd
+ * "file:line:col: invalid pattern: msg" for a failure at byte offset of
+ * the pattern, or NULL (ENOMEM).  arg is what dp_regex_defer() was given.
+ */
+typedef char *(*dp_regex_describe_fn)(void *arg, const char *msg,
+				      size_t offset);
+
+/*
+ * A pattern compiled on its first match, not now: a run that never
+ * reaches a rule does not pay for compiling its patterns.  describe
+ * (may be NULL) and arg must outlive the regex.  Returns 0 or -ENOMEM.
+ * Whether the pattern is valid is known at dp_regex_prepare() or at the
+ * first dp_regex_match().
+ */
+int dp_regex_defer(const char *pattern, dp_regex_describe_fn describe,
+		   void *arg, struct dp_regex **ret_regex);
+
+/*
+ * Compiles a deferred pattern now (a no-op for a compiled one).  Returns
+ * 0; -EINVAL when the pattern is invalid, with *reterr_msg (when not
+ * NULL) a malloc'd message from describe (or PCRE2's bare message);
+ * -ENOMEM.  An invalid pattern stays invalid: later calls and matches
+ * fail the same way.
+ */
+int dp_regex_prepare(struct dp_regex *regex, char **reterr_msg);
+
+/* Why a deferred pattern could not be compiled (borrowed), or NULL. */
+const char *dp_regex_error(const struct dp_regex *regex);
+
+/*
  * Matches subject[0..len).  Returns 1 (match, *ret_match filled when not
  * NULL), 0 (no match), -E2BIG when the match or depth limit was hit,
- * -ENOMEM.
+ * -EINVAL when a deferred pattern is invalid (dp_regex_error() says
+ * why), -ENOMEM.
  */
 int dp_regex_match(struct dp_regex *regex, const char *subject, size_t len,
 		   struct dp_match *ret_match);

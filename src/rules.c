@@ -272,6 +272,37 @@ read_text(struct loader *ld, const struct dp_json *node, struct dp_text *ret)
 	return 0;
 }
 
+/* Where a deferred pattern is, to say where it is wrong. */
+struct pattern_origin {
+	struct dp_source *source;
+	struct dp_doc *doc;
+	const struct dp_json *node;
+};
+
+/* The error of an invalid pattern, pointing into the pattern where
+ * PCRE2 stopped when the string has no escapes that would shift it. */
+static int
+pattern_error(struct loader *ld, const struct dp_json *node, const char *msg,
+	      size_t offset)
+{
+	struct dp_span at = node->span;
+
+	if (dp_json_substr_span(ld->doc, node, offset < node->n ? offset : 0,
+				0, &at) < 0)
+		at = node->span;
+	return fail(ld, at, "invalid pattern: %s", msg ? msg : "?");
+}
+
+static char *
+describe_pattern(void *arg, const char *msg, size_t offset)
+{
+	struct pattern_origin *o = arg;
+	struct loader ld = {.source = o->source, .doc = o->doc};
+
+	pattern_error(&ld, o->node, msg, offset);
+	return ld.error;
+}
+
 static int
 compile_pattern(struct loader *ld, const struct dp_json *node,
 		struct dp_regex **ret)
@@ -292,16 +323,19 @@ compile_pattern(struct loader *ld, const struct dp_json *node,
 		list->items = p;
 		list->cap = cap;
 	}
-	r = dp_regex_compile(node->u.str, ret, &msg, &offset);
-	if (r == -EINVAL) {
-		struct dp_span at = node->span;
+	if (ld->set->defer_patterns) {
+		struct pattern_origin *o = dp_arena_alloc(ld->set->arena,
+							  sizeof(*o));
 
-		/* Point into the pattern where PCRE2 stopped, when the string
-		 * has no escapes that would shift it. */
-		if (dp_json_substr_span(ld->doc, node, offset < node->n ? offset : 0,
-					0, &at) < 0)
-			at = node->span;
-		r = fail(ld, at, "invalid pattern: %s", msg ? msg : "?");
+		if (!o)
+			return -ENOMEM;
+		*o = (struct pattern_origin){ld->source, ld->doc, node};
+		r = dp_regex_defer(node->u.str, describe_pattern, o, ret);
+	} else {
+		r = dp_regex_compile(node->u.str, ret, &msg, &offset);
+	}
+	if (r == -EINVAL) {
+		r = pattern_error(ld, node, msg, offset);
 		free(msg);
 		return r;
 	}
@@ -1391,6 +1425,23 @@ check_references(struct dp_ruleset *set, char **reterr_msg)
 		if (r < 0)
 			return r;
 	}
+	return 0;
+}
+
+void
+dp_ruleset_defer_patterns(struct dp_ruleset *set, bool defer)
+{
+	set->defer_patterns = defer;
+}
+
+int
+dp_ruleset_compile_patterns(struct dp_ruleset *set, char **reterr_msg)
+{
+	int r;
+
+	for (size_t i = 0; i < set->n_regexes; i++)
+		if ((r = dp_regex_prepare(set->regexes[i], reterr_msg)) < 0)
+			return r;
 	return 0;
 }
 

@@ -99,6 +99,7 @@ struct dp_ruleset {
 	size_t cap_files;
 	struct dp_regex **regexes;  /* every compiled pattern */
 	size_t n_regexes;
+	bool defer_patterns;
 };
 
 #define DP_MAX_RULES 4096
@@ -120,6 +121,19 @@ void dp_ruleset_free(struct dp_ruleset *set);
  */
 int dp_ruleset_load_dir(struct dp_ruleset *set, const char *dir,
 			char **reterr_msg);
+
+/*
+ * From now on, patterns of the rule files loaded are compiled on first
+ * match instead of at load (the catalog of a check run: it is checked by
+ * `dts-preflight rules` and the tests).  A deferred pattern that turns
+ * out invalid makes its match fail with -EINVAL; dp_regex_error() then
+ * gives "file:line:col: invalid pattern: what", as a load would have.
+ */
+void dp_ruleset_defer_patterns(struct dp_ruleset *set, bool defer);
+
+/* Compiles every deferred pattern now.  0; -EINVAL with *reterr_msg a
+ * malloc'd "file:line:col: invalid pattern: what"; -ENOMEM. */
+int dp_ruleset_compile_patterns(struct dp_ruleset *set, char **reterr_msg);
 
 /* Loads one rule file from memory (tests, fuzzers); as above. */
 int dp_ruleset_load_buffer(struct dp_ruleset *set, const char *name,

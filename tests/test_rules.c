@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "regex.h"
+#include "rule_check.h"
 #include "rules.h"
 #include "testlib.h"
 #include "util.h"
@@ -135,6 +137,55 @@ START_TEST(yields_to_unknown_rule_is_refused)
 }
 END_TEST
 
+/* A deferred pattern is not compiled at load; compiled, it fails with
+ * the message and position an eager load gives. */
+START_TEST(deferred_pattern_fails_like_an_eager_one)
+{
+	const char *text =
+		"{\"rules\": [{\"id\": \"DP900\", \"slug\": \"x\",\n"
+		"  \"severity\": \"info\", \"summary\": \"s\", \"message\": \"m\",\n"
+		"  \"select\": \"role.name\",\n"
+		"  \"check\": {\"type\": \"match\", \"pattern\": \"a(b\"}}]}\n";
+	struct dp_ruleset *eager = dp_ruleset_new();
+	struct dp_ruleset *set = dp_ruleset_new();
+	const struct dp_check *c;
+	char *want = NULL, *err = NULL;
+
+	ck_assert_int_eq(dp_ruleset_load_buffer(eager, "t.json", text,
+						 strlen(text), &want), -EINVAL);
+	ck_assert_msg(strstr(want, "t.json:4:"), "%s", want);
+	dp_ruleset_defer_patterns(set, true);
+	ck_assert_int_eq(dp_ruleset_load_buffer(set, "t.json", text,
+						 strlen(text), &err), 0);
+	ck_assert_uint_eq(set->n_rules, 1);
+	ck_assert_int_eq(dp_ruleset_compile_patterns(set, &err), -EINVAL);
+	ck_assert_str_eq(err, want);
+	c = set->rules[0]->check;
+	ck_assert_int_eq(dp_regex_match(c->pattern, "ab", 2, NULL), -EINVAL);
+	ck_assert_str_eq(dp_regex_error(c->pattern), want);
+	free(err);
+	free(want);
+	dp_ruleset_free(set);
+	dp_ruleset_free(eager);
+}
+END_TEST
+
+/* The shipped catalog's patterns all compile (a check run defers them). */
+START_TEST(shipped_patterns_compile)
+{
+	struct dp_ruleset *set = dp_ruleset_new();
+	char *err = NULL;
+
+	dp_ruleset_defer_patterns(set, true);
+	ck_assert_int_eq(dp_ruleset_load_dir(set,
+			 getenv("DTS_PREFLIGHT_RULES_DIR"), &err), 0);
+	ck_assert_uint_ge(set->n_regexes, 20);
+	ck_assert_int_eq(dp_ruleset_compile_patterns(set, &err), 0);
+	ck_assert_ptr_null(err);
+	dp_ruleset_free(set);
+}
+END_TEST
+
 /* A table no rule names is read when first asked for; a broken one is
  * still reported with its position by dp_ruleset_load_tables(). */
 START_TEST(unnamed_table_is_read_when_asked_for)
@@ -200,6 +251,8 @@ main(void)
 	tcase_add_loop_test(tc, bad_file_is_refused_with_position, 0,
 			    (int)DP_ARRAY_SIZE(bad_files));
 	tcase_add_test(tc, yields_to_unknown_rule_is_refused);
+	tcase_add_test(tc, deferred_pattern_fails_like_an_eager_one);
+	tcase_add_test(tc, shipped_patterns_compile);
 	tcase_add_test(tc, unnamed_table_is_read_when_asked_for);
 	tcase_add_test(tc, later_file_replaces_rule_by_id);
 	tcase_add_test(tc, missing_dir_is_an_errno);
