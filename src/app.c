@@ -103,11 +103,14 @@ load_rules(struct app *app, const struct dp_cli *cli,
 	for (size_t i = 0; r == 0 && i < cli->n_rules_dirs; i++)
 		r = dp_ruleset_load_dir(set, cli->rules_dirs[i], &msg);
 	/* Every table is read (and a broken one reported) before a command
-	 * starts, but a check run never reads the console errors: only
-	 * `explain` does, and they are a third of the catalog's bytes. */
+	 * starts, but a check run never reads the console errors (a third of
+	 * the catalog's bytes) nor the trust policy template: only `explain`
+	 * and `trust-policy` do. */
 	if (r == 0)
 		r = dp_ruleset_load_tables(set, cli->command == DP_CMD_CHECK
-						       ? "errors" : NULL, &msg);
+					   ? (const char *const[]){"errors",
+						 "trust-policy", NULL}
+					   : NULL, &msg);
 	if (r < 0) {
 		if (msg)
 			error_msg(app, "bad rule file: %s", msg);
@@ -213,6 +216,9 @@ path_error(void *data, const char *path, int err)
 	else if (err == -EINVAL)
 		error_msg(app, "cannot read '%s': %s", path,
 			  "not a regular file (a FIFO, socket or device)");
+	else if (err == -ESTALE)
+		error_msg(app, "cannot read '%s': %s", path,
+			  "it changed while it was being checked; run again");
 	else
 		error_msg(app, "cannot open '%s': %s", path, strerror(-err));
 }

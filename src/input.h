@@ -45,6 +45,12 @@ struct dp_source {
 	/* Line table, built on first use by srcmap. */
 	uint32_t *line_starts;
 	size_t n_lines;
+
+	/* A run may free the bytes of a file it has adapted (data NULL,
+	 * len kept) and read them again for a report: bytes_hash tells
+	 * whether they are still the same.  See run.c. */
+	bool released;
+	uint64_t bytes_hash;
 };
 
 /* The size limit when none is given (--max-file-size), and the ceiling

@@ -46,6 +46,8 @@ struct dp_run {
 	char *setup_summary;
 	struct dir_id *walking;     /* directories on the current walk path */
 	size_t n_walking, cap_walking;
+	dp_run_error_fn on_error;   /* of the last dp_run_add_path() */
+	void *on_error_data;
 };
 
 /* Grows *array (of elem_size) to hold one more; 0 or -ENOMEM. */
@@ -230,9 +232,50 @@ note_unknown(struct dp_run *run, struct dp_doc *doc)
 	return 0;
 }
 
-/* Takes over source: parses, masks, adapts.  0 or -ENOMEM. */
+/*
+ * Frees the bytes of a file once nothing reads them before the report:
+ * a run over a whole repository then holds the setup, not every file.
+ * The few files a finding points at are read again by reload_bytes().
+ */
+static void
+release_bytes(struct dp_source *source)
+{
+	source->bytes_hash = dp_hash64(source->data, source->len);
+	free(source->data);
+	source->data = NULL;
+	source->released = true;
+}
+
+/* Reads the bytes of a released source again: 0, -ESTALE when the file
+ * is gone or no longer holds the same bytes, or -ENOMEM. */
 static int
-add_source(struct dp_run *run, struct dp_source *source, bool explicit)
+reload_bytes(struct dp_source *source, size_t max_size)
+{
+	struct dp_source *now = NULL;
+	int r;
+
+	if (!source->released)
+		return 0;
+	r = dp_source_read(source->path, max_size, &now);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0 || now->len != source->len ||
+	    dp_hash64(now->data, now->len) != source->bytes_hash) {
+		dp_source_free(now);
+		return -ESTALE;
+	}
+	source->data = now->data;
+	source->released = false;
+	now->data = NULL;
+	dp_source_free(now);
+	return 0;
+}
+
+/* Takes over source: parses, masks, adapts.  rereadable: the bytes can
+ * be read again from source->path.  0 or -ENOMEM. */
+static int
+add_source(struct dp_run *run, struct dp_source *source, bool explicit,
+	   bool rereadable)
 {
 	struct dp_adapt_ctx ctx = {.setup = run->setup};
 	struct dp_doc *doc = NULL;
@@ -273,6 +316,8 @@ add_source(struct dp_run *run, struct dp_source *source, bool explicit)
 	if (doc->n_diags == 0) {
 		run->docs[--run->n_docs] = NULL;
 		dp_doc_free(doc);
+		if (rereadable)
+			release_bytes(source);
 	}
 	return 0;
 }
@@ -286,7 +331,7 @@ dp_run_add_buffer(struct dp_run *run, const char *name, const char *bytes,
 
 	if (r < 0)
 		return r;
-	return add_source(run, source, explicit);
+	return add_source(run, source, explicit, false);
 }
 
 /* ---- paths and directory walks ------------------------------------- */
@@ -308,9 +353,11 @@ has_json_suffix(const char *name)
 	return len > 5 && strcasecmp(name + len - 5, ".json") == 0;
 }
 
-/* Reads one file; unreadable ones go to on_error. */
+/* Reads one file; unreadable ones go to on_error.  regular: path is a
+ * regular file, whose bytes can be read again for the report (not a
+ * FIFO or standard input). */
 static int
-add_file(struct dp_run *run, const char *path, bool explicit,
+add_file(struct dp_run *run, const char *path, bool explicit, bool regular,
 	 dp_run_error_fn on_error, void *data)
 {
 	struct dp_source *source = NULL;
@@ -323,7 +370,7 @@ add_file(struct dp_run *run, const char *path, bool explicit,
 			on_error(data, path, r);
 		return 0;
 	}
-	return add_source(run, source, explicit);
+	return add_source(run, source, explicit, regular);
 }
 
 static int
@@ -348,7 +395,7 @@ add_entry(struct dp_run *run, const char *path, unsigned depth,
 			on_error(data, path, -EINVAL);
 		return 0;
 	}
-	return add_file(run, path, false, on_error, data);
+	return add_file(run, path, false, true, on_error, data);
 }
 
 static bool
@@ -417,10 +464,14 @@ dp_run_add_path(struct dp_run *run, const char *path, bool explicit,
 		dp_run_error_fn on_error, void *data)
 {
 	struct stat st;
+	bool found = strcmp(path, "-") != 0 && stat(path, &st) == 0;
 
-	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+	run->on_error = on_error;
+	run->on_error_data = data;
+	if (found && S_ISDIR(st.st_mode))
 		return add_dir(run, path, 0, on_error, data);
-	return add_file(run, path, explicit, on_error, data);
+	return add_file(run, path, explicit, found && S_ISREG(st.st_mode),
+			on_error, data);
 }
 
 /* ---- finishing ------------------------------------------------------ */
@@ -651,6 +702,58 @@ summarise_setup(struct dp_run *run)
 	return r == 0 && !run->setup_summary ? -ENOMEM : r;
 }
 
+/* Drops what points into a file that changed during the run, and says
+ * so: its findings would show positions in bytes that are gone. */
+static void
+drop_stale(struct dp_run *run, struct dp_source *stale)
+{
+	struct dp_setup *setup = run->setup;
+	size_t kept = 0;
+
+	for (size_t i = run->findings.n; i-- > 0;)
+		if (run->findings.items[i].origin.source == stale)
+			dp_findings_remove(&run->findings, i);
+	for (size_t i = 0; i < setup->n_notes; i++)
+		if (setup->notes[i].origin.source != stale)
+			setup->notes[kept++] = setup->notes[i];
+	setup->n_notes = kept;
+	if (run->on_error)
+		run->on_error(run->on_error_data, stale->path, -ESTALE);
+}
+
+/* Reads again the bytes of every file a finding or a note points at. */
+static int
+reload_reported(struct dp_run *run)
+{
+	size_t max = run->options.max_file_size;
+	struct dp_source *source;
+	int r;
+
+	for (size_t i = 0; i < run->findings.n; i++) {
+		source = run->findings.items[i].origin.source;
+		if (!source || !source->released)
+			continue;
+		if ((r = reload_bytes(source, max)) == -ESTALE) {
+			drop_stale(run, source);
+			i = (size_t)-1; /* the list changed: look again */
+		} else if (r < 0) {
+			return r;
+		}
+	}
+	for (size_t i = 0; i < run->setup->n_notes; i++) {
+		source = run->setup->notes[i].origin.source;
+		if (!source || !source->released)
+			continue;
+		if ((r = reload_bytes(source, max)) == -ESTALE) {
+			drop_stale(run, source);
+			i = (size_t)-1;
+		} else if (r < 0) {
+			return r;
+		}
+	}
+	return 0;
+}
+
 int
 dp_run_finish(struct dp_run *run, char **reterr_msg)
 {
@@ -685,7 +788,8 @@ dp_run_finish(struct dp_run *run, char **reterr_msg)
 	free(defaults);
 	if (engine_r < 0 && engine_r != -E2BIG)
 		return engine_r;
-	if ((r = dp_findings_sort(&run->findings)) < 0 ||
+	if ((r = reload_reported(run)) < 0 ||
+	    (r = dp_findings_sort(&run->findings)) < 0 ||
 	    (r = cap_findings(run)) < 0 ||
 	    (r = list_not_run(run)) < 0 || (r = summarise_setup(run)) < 0)
 		return r;

@@ -188,9 +188,10 @@ dp_arena_share_strings(struct dp_arena *arena)
 
 /* Eight bytes a step: pointers and texts are short, and this runs once
  * per value an adapter reads. */
-static uint32_t
-hash_bytes(const char *s, size_t len)
+uint64_t
+dp_hash64(const void *bytes, size_t len)
 {
+	const unsigned char *s = bytes;
 	uint64_t h = 0x9e3779b97f4a7c15u ^ len, w;
 
 	for (; len >= 8; s += 8, len -= 8) {
@@ -205,7 +206,13 @@ hash_bytes(const char *s, size_t len)
 		h ^= h >> 32;
 	}
 	h *= 0xc4ceb9fe1a85ec53u;
-	return (uint32_t)(h >> 32);
+	return h ^ (h >> 29);
+}
+
+static uint32_t
+hash_bytes(const char *s, size_t len)
+{
+	return (uint32_t)(dp_hash64(s, len) >> 32);
 }
 
 static int

@@ -58,6 +58,10 @@ char *dp_arena_printf(struct dp_arena *arena, const char *fmt, ...)
 /* Bytes handed out so far (for the benchmark and the tests). */
 size_t dp_arena_used(const struct dp_arena *arena);
 
+/* A 64-bit hash of len bytes (not cryptographic: for tables, and to
+ * notice that a file's bytes changed). */
+uint64_t dp_hash64(const void *bytes, size_t len);
+
 /* ---- growable buffer ------------------------------------------------ */
 
 /* Zero-initialise (struct dp_buf b = {0};) before use.  data is always

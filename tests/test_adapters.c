@@ -7,8 +7,11 @@
 #include "config.h"
 
 #include <check.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "classify.h"
 #include "rules.h"
@@ -689,6 +692,127 @@ START_TEST(array_of_shapes)
 }
 END_TEST
 
+/* ---- files whose bytes were freed after adapting ---------------- */
+
+static const char arn_job[] =
+	"{\"JobType\":\"SYNC\",\"SourceEndpointInstanceType\":\"RDS\",\n"
+	"\"SourceEndpointEngineName\":\"MYSQL\",\n"
+	"\"SourceEndpointOwnerID\":\"" UID_A "\",\n"
+	"\"SourceEndpointRole\":\"acs:ram::" UID_A ":role/ram-for-dts\"}\n";
+
+struct path_errors {
+	char path[512];
+	int err;
+	unsigned calls;
+};
+
+static void
+on_path_error(void *data, const char *path, int err)
+{
+	struct path_errors *pe = data;
+
+	snprintf(pe->path, sizeof(pe->path), "%s", path);
+	pe->err = err;
+	pe->calls++;
+}
+
+static void
+write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fputs(text, f) >= 0, 1);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* How many findings of rule id the run has, and the line of the last. */
+static size_t
+count_rule(const struct dp_run *run, const char *id, unsigned *ret_line)
+{
+	const struct dp_findings *list = dp_run_findings(run);
+	size_t n = 0;
+
+	for (size_t i = 0; i < list->n; i++) {
+		if (strcmp(list->items[i].rule->id, id) != 0)
+			continue;
+		n++;
+		*ret_line = list->items[i].loc.line;
+	}
+	return n;
+}
+
+/* A file read from disk is freed once adapted and read again for the
+ * report: the finding still has its line, and the bytes are back. */
+START_TEST(released_bytes_come_back)
+{
+	char dir[] = "/tmp/dp-released-XXXXXX", path[600];
+	struct path_errors pe = {0};
+	struct dp_run *run = NULL;
+	unsigned line = 0;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/job.json", dir);
+	write_text(path, arn_job);
+	ck_assert_int_eq(dp_run_new(rules, NULL, &run), 0);
+	ck_assert_int_eq(dp_run_add_path(run, path, true, on_path_error, &pe),
+			 0);
+	ck_assert_int_eq(dp_run_finish(run, NULL), 0);
+	ck_assert_uint_eq(pe.calls, 0);
+	ck_assert_uint_eq(count_rule(run, "DP201", &line), 1);
+	ck_assert_uint_eq(line, 4);
+	ck_assert_ptr_nonnull(dp_run_findings(run)->items[0].origin.source->data);
+	dp_run_free(run);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
+/* A file that changes between reading and reporting: its findings would
+ * point into bytes that are gone, so they are dropped and the path is
+ * reported as unreadable (exit 2), never shown with a wrong position. */
+START_TEST(released_bytes_changed)
+{
+	char dir[] = "/tmp/dp-released-XXXXXX", path[600];
+	struct path_errors pe = {0};
+	struct dp_run *run = NULL;
+	char *changed = strdup(arn_job);
+	unsigned line = 0;
+
+	ck_assert_ptr_nonnull(changed);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/job.json", dir);
+	write_text(path, arn_job);
+	ck_assert_int_eq(dp_run_new(rules, NULL, &run), 0);
+	ck_assert_int_eq(dp_run_add_path(run, dir, true, on_path_error, &pe),
+			 0);
+	/* Same length, other bytes. */
+	*strstr(changed, "SYNC") = 'X';
+	write_text(path, changed);
+	ck_assert_int_eq(dp_run_finish(run, NULL), 0);
+	ck_assert_uint_eq(pe.calls, 1);
+	ck_assert_int_eq(pe.err, -ESTALE);
+	ck_assert_str_eq(pe.path, path);
+	ck_assert_uint_eq(count_rule(run, "DP201", &line), 0);
+	dp_run_free(run);
+
+	/* Gone altogether: the same. */
+	memset(&pe, 0, sizeof(pe));
+	write_text(path, arn_job);
+	ck_assert_int_eq(dp_run_new(rules, NULL, &run), 0);
+	ck_assert_int_eq(dp_run_add_path(run, path, true, on_path_error, &pe),
+			 0);
+	unlink(path);
+	ck_assert_int_eq(dp_run_finish(run, NULL), 0);
+	ck_assert_uint_eq(pe.calls, 1);
+	ck_assert_int_eq(pe.err, -ESTALE);
+	ck_assert_uint_eq(count_rule(run, "DP201", &line), 0);
+	dp_run_free(run);
+	rmdir(dir);
+	free(changed);
+}
+END_TEST
+
 static Suite *
 adapters_suite(void)
 {
@@ -723,6 +847,11 @@ adapters_suite(void)
 	tcase_add_checked_fixture(tc, load_rules, free_rules);
 	tcase_add_test(tc, classify_lookups);
 	tcase_add_test(tc, classify_unknown_stays_unknown);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("released");
+	tcase_add_checked_fixture(tc, load_rules, free_rules);
+	tcase_add_test(tc, released_bytes_come_back);
+	tcase_add_test(tc, released_bytes_changed);
 	suite_add_tcase(s, tc);
 	return s;
 }
