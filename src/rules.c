@@ -152,15 +152,24 @@ dp_ruleset_table(const struct dp_ruleset *set, const char *name)
 	return table_get(set, name, &r, NULL);
 }
 
+static bool
+listed(const char *const *names, const char *name)
+{
+	for (size_t i = 0; names && names[i]; i++)
+		if (strcmp(names[i], name) == 0)
+			return true;
+	return false;
+}
+
 int
-dp_ruleset_load_tables(struct dp_ruleset *set, const char *except,
+dp_ruleset_load_tables(struct dp_ruleset *set, const char *const *except,
 		       char **reterr_msg)
 {
 	int r = 0;
 
 	for (size_t i = 0; i < set->n_tables && r == 0; i++)
 		if (set->tables[i].state == 0 &&
-		    (!except || strcmp(set->tables[i].name, except) != 0))
+		    !listed(except, set->tables[i].name))
 			table_get(set, set->tables[i].name, &r, reterr_msg);
 	return r;
 }

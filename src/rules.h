@@ -150,13 +150,13 @@ const struct dp_table *dp_ruleset_table(const struct dp_ruleset *set,
 					const char *name);
 
 /*
- * Reads every table not read yet but the one called except (NULL: none),
- * so that a broken one is reported now, as dp_ruleset_load_dir() reports
- * rule files, and no table a run uses can fail later where no error can
- * be returned.  Returns 0, -errno, or -EINVAL with *reterr_msg a
- * malloc'd "file:line:col: what is wrong".
+ * Reads every table not read yet but those named in except (a NULL-
+ * terminated list, or NULL), so that a broken one is reported now, as
+ * dp_ruleset_load_dir() reports rule files, and no table a run uses can
+ * fail later where no error can be returned.  Returns 0, -errno, or
+ * -EINVAL with *reterr_msg a malloc'd "file:line:col: what is wrong".
  */
-int dp_ruleset_load_tables(struct dp_ruleset *set, const char *except,
+int dp_ruleset_load_tables(struct dp_ruleset *set, const char *const *except,
 			   char **reterr_msg);
 
 #endif /* DP_RULES_H */

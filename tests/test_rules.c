@@ -198,7 +198,8 @@ START_TEST(unnamed_table_is_read_when_asked_for)
 	ck_assert_ptr_null(err);
 	ck_assert_uint_eq(set->n_tables, 1);
 	ck_assert_ptr_null(set->tables[0].doc);
-	ck_assert_int_eq(dp_ruleset_load_tables(set, "notes", &err), 0);
+	ck_assert_int_eq(dp_ruleset_load_tables(set,
+			 (const char *const[]){"other", "notes", NULL}, &err), 0);
 	ck_assert_ptr_null(set->tables[0].doc);
 	ck_assert_int_eq(dp_ruleset_load_tables(set, NULL, &err), -EINVAL);
 	ck_assert_ptr_nonnull(err);
