@@ -657,10 +657,19 @@ gen_small(const char *dir, unsigned n, uint64_t seed, unsigned per_mille)
 			role[0] = '\0';
 			make_uid(&rng, owner);
 		}
-		/* One attachment list per role: a second one is about a
-		 * role whose GetRole was not exported. */
-		if (shape == SHAPE_GET_ROLE || !role[0] ||
-		    (shape == SHAPE_POLICIES && role_has_policies))
+		/* Every directory is a consistent setup, so that only the
+		 * files broken on purpose get findings: it starts with a
+		 * GetRole, each GetRole is followed by its role's attachment
+		 * list, and a task names the latest role, exported with its
+		 * attachments (a second list for it would be a task).  A
+		 * broken role or list starts a new role. */
+		if (!role[0])
+			shape = SHAPE_GET_ROLE;
+		else if (!role_has_policies)
+			shape = SHAPE_POLICIES;
+		else if (shape == SHAPE_POLICIES)
+			shape = f % 2 ? SHAPE_CONFIGURE : SHAPE_DESCRIBE;
+		if (shape == SHAPE_GET_ROLE)
 			(void) snprintf(role, sizeof(role), "ram-for-dts-%u", f);
 		if (shape == SHAPE_GET_ROLE)
 			role_has_policies = false;
@@ -704,6 +713,9 @@ gen_small(const char *dir, unsigned n, uint64_t seed, unsigned per_mille)
 		    breakages[p.broken].name, breakages[p.broken].rule, doc.len);
 		total += doc.len;
 		n_broken += p.broken != BROKEN_NONE;
+		if (p.broken != BROKEN_NONE &&
+		    (shape == SHAPE_GET_ROLE || shape == SHAPE_POLICIES))
+			role[0] = '\0';
 		by_shape[shape]++;
 	}
 	dp_buf_reset(&path);
