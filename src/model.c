@@ -140,6 +140,29 @@ dp_setup_add_note(struct dp_setup *setup, const struct dp_origin *origin,
 
 /* ---- values ---------------------------------------------------------- */
 
+/* model.h's promise: tens of values per file, 48 bytes each. */
+_Static_assert(sizeof(struct dp_value) <= 48, "struct dp_value grew");
+
+/* Fills value's location from the string node it was read from; a value
+ * that cannot be located keeps only its whole span. */
+static void
+locate(struct dp_setup *setup, const struct dp_doc *doc,
+       const struct dp_json *node, struct dp_value *value)
+{
+	uint32_t start;
+
+	if (dp_json_string_locate(doc, node, setup->arena, &start,
+				  &value->char_map) < 0)
+		return;
+	if (!value->char_map) {
+		if (start < value->origin.span.start ||
+		    start - value->origin.span.start > UINT8_MAX)
+			return;
+		value->text_skip = (uint8_t)(start - value->origin.span.start);
+	}
+	value->located = true;
+}
+
 int
 dp_value_from_json(struct dp_setup *setup, const struct dp_doc *doc,
 		   const struct dp_json *node, const char *pointer,
@@ -169,11 +192,8 @@ dp_value_from_json(struct dp_setup *setup, const struct dp_doc *doc,
 		value.len = node->n;
 		if (!value.str)
 			return -ENOMEM;
-		if (node->kind == DP_JSON_STRING &&
-		    dp_json_string_locate(doc, node, setup->arena,
-					  &value.text_start,
-					  &value.char_map) == 0)
-			value.located = true;
+		if (node->kind == DP_JSON_STRING)
+			locate(setup, doc, node, &value);
 		break;
 	case DP_JSON_TRUE:
 	case DP_JSON_FALSE:
@@ -207,11 +227,13 @@ dp_value_substr(struct dp_setup *setup, const struct dp_value *whole,
 		return -ENOMEM;
 	value.str = text;
 	value.len = (uint32_t)len;
-	if (whole->located) {
-		dp_value_part_span(whole, off, len, &value.origin.span);
-		value.text_start = whole->text_start + (uint32_t)off;
+	if (dp_value_part_span(whole, off, len, &value.origin.span)) {
+		value.text_skip = 0;
 		if (whole->char_map)
 			value.char_map = whole->char_map + off;
+	} else {
+		value.located = false;
+		value.char_map = NULL;
 	}
 	*ret_value = value;
 	return 0;
@@ -224,10 +246,12 @@ dp_value_part_span(const struct dp_value *value, size_t off, size_t len,
 	const uint32_t *map = value->char_map;
 	size_t next;
 
-	if (!value->located || off > value->len || len > value->len - off)
+	if (!value->located || value->state != DP_VALUE_PRESENT ||
+	    off > value->len || len > value->len - off)
 		return false;
 	if (!map) {
-		ret_span->start = value->text_start + (uint32_t)off;
+		ret_span->start = value->origin.span.start + value->text_skip +
+				  (uint32_t)off;
 		ret_span->end = ret_span->start + (uint32_t)len;
 		return true;
 	}

@@ -600,7 +600,6 @@ attr_value(struct tf *tf, struct tf_res *res, const char *attr, bool noted,
 	ret->str = NULL;
 	ret->len = 0;
 	ret->located = false;
-	ret->char_map = NULL;
 	return noted ? note_attr(res, ret, attr) : 0;
 }
 
