@@ -101,9 +101,10 @@ dp_run_free(struct dp_run *run)
 	if (!run)
 		return;
 	dp_findings_free(&run->findings);
-	dp_setup_free(run->setup);
 	for (size_t i = 0; i < run->n_docs; i++)
-		dp_doc_free(run->docs[i]);
+		if (run->docs[i]->arena) /* else stripped: in the setup */
+			dp_doc_free(run->docs[i]);
+	dp_setup_free(run->setup);
 	for (size_t i = 0; i < run->n_sources; i++)
 		dp_source_free(run->sources[i]);
 	for (size_t i = 0; i < run->n_not_run; i++)
@@ -271,6 +272,39 @@ reload_bytes(struct dp_source *source, size_t max_size)
 	return 0;
 }
 
+/*
+ * A copy of doc that holds only what rules read of it (its source and
+ * diagnostics), in the setup's arena, so that the tree can go: a run
+ * over a repository keeps every broken file's diagnostics, not its tree.
+ * Its arena is NULL: dp_run_free() does not free it.
+ */
+static struct dp_doc *
+strip_doc(struct dp_run *run, const struct dp_doc *doc)
+{
+	struct dp_arena *arena = run->setup->arena;
+	struct dp_doc *copy = dp_arena_alloc(arena, sizeof(*copy));
+	struct dp_diag *diags = dp_arena_alloc(arena, doc->n_diags *
+						      sizeof(*diags));
+
+	if (!copy || !diags)
+		return NULL;
+	copy->source = doc->source;
+	copy->limits = doc->limits;
+	copy->diags = diags;
+	copy->n_diags = copy->cap_diags = doc->n_diags;
+	for (size_t i = 0; i < doc->n_diags; i++) {
+		const struct dp_diag *d = &doc->diags[i];
+
+		diags[i] = *d;
+		diags[i].msg = dp_arena_intern(arena, d->msg, strlen(d->msg));
+		diags[i].pointer = d->pointer ? dp_arena_intern(
+			arena, d->pointer, strlen(d->pointer)) : NULL;
+		if (!diags[i].msg || (d->pointer && !diags[i].pointer))
+			return NULL;
+	}
+	return copy;
+}
+
 /* Takes over source: parses, masks, adapts.  rereadable: the bytes can
  * be read again from source->path.  0 or -ENOMEM. */
 static int
@@ -315,10 +349,16 @@ add_source(struct dp_run *run, struct dp_source *source, bool explicit,
 	 * that memory does not grow with every file of a large run. */
 	if (doc->n_diags == 0) {
 		run->docs[--run->n_docs] = NULL;
-		dp_doc_free(doc);
-		if (rereadable)
-			release_bytes(source);
+	} else {
+		run->docs[run->n_docs - 1] = strip_doc(run, doc);
+		if (!run->docs[run->n_docs - 1]) {
+			run->docs[run->n_docs - 1] = doc;
+			return -ENOMEM;
+		}
 	}
+	dp_doc_free(doc);
+	if (rereadable)
+		release_bytes(source);
 	return 0;
 }
 
