@@ -176,6 +176,19 @@ dp_ruleset_load_tables(struct dp_ruleset *set, const char *const *except,
 
 /* ---- loading one file ---------------------------------------------- */
 
+/* The keys a rule may have, in the order of rule_keys[]. */
+enum rule_key {
+	K_ID, K_SLUG, K_SEVERITY, K_ENABLED, K_DOC, K_CONSOLE_ERROR, K_NEEDS,
+	K_SUMMARY, K_DESCRIPTION, K_MESSAGE, K_WHY, K_FIX, K_REPLACEMENT,
+	K_SELECT, K_WHERE, K_CHECK, K_YIELDS_TO, K_EXAMPLES, K__COUNT,
+};
+
+static const char *const rule_keys[K__COUNT + 1] = {
+	"id", "slug", "severity", "enabled", "doc", "console_error", "needs",
+	"summary", "description", "message", "why", "fix", "replacement",
+	"select", "where", "check", "yields_to", "examples", NULL,
+};
+
 /* State while one rule file is read; nothing reaches the set until the
  * whole file is valid. */
 struct loader {
@@ -186,6 +199,9 @@ struct loader {
 	struct dp_rule **rules;
 	size_t n_rules;
 	struct regex_list regexes;
+	/* The members of the rule being read, by enum rule_key: found once
+	 * by check_keys() instead of by a search for every key. */
+	const struct dp_json_member *rule_member[K__COUNT];
 };
 
 /* Records the first error at span; always returns -EINVAL. */
@@ -226,13 +242,13 @@ doc_str(const struct dp_json *node)
 	return node->u.str;
 }
 
-/* A string member; NULL with an error when present but not a string. */
+/* The string of member m (NULL: absent) of obj; an error when m is
+ * required but absent, or present but not a string. */
 static int
-get_string(struct loader *ld, const struct dp_json *obj, const char *key,
-	   bool required, const char **ret)
+member_string(struct loader *ld, const struct dp_json *obj,
+	      const struct dp_json_member *m, const char *key, bool required,
+	      const char **ret)
 {
-	const struct dp_json_member *m = dp_json_member(obj, key);
-
 	*ret = NULL;
 	if (!m) {
 		if (required)
@@ -243,6 +259,31 @@ get_string(struct loader *ld, const struct dp_json *obj, const char *key,
 		return fail(ld, m->value->span, "\"%s\" must be a string", key);
 	*ret = doc_str(m->value);
 	return *ret ? 0 : -ENOMEM;
+}
+
+/* The value of the current rule's member k, or NULL. */
+static const struct dp_json *
+rule_value(const struct loader *ld, enum rule_key k)
+{
+	return ld->rule_member[k] ? ld->rule_member[k]->value : NULL;
+}
+
+/* The string of the current rule's member k, as get_string(). */
+static int
+rule_string(struct loader *ld, const struct dp_json *rule, enum rule_key k,
+	    bool required, const char **ret)
+{
+	return member_string(ld, rule, ld->rule_member[k], rule_keys[k],
+			     required, ret);
+}
+
+/* A string member; NULL with an error when present but not a string. */
+static int
+get_string(struct loader *ld, const struct dp_json *obj, const char *key,
+	   bool required, const char **ret)
+{
+	return member_string(ld, obj, dp_json_member(obj, key), key, required,
+			     ret);
 }
 
 /* A text: "English" or {"en": "...", "zh": "..."}. */
@@ -726,7 +767,7 @@ read_check_args(struct loader *ld, const struct dp_json *chk, struct dp_check *c
 static int
 read_check(struct loader *ld, const struct dp_json *rule, struct dp_check *c)
 {
-	const struct dp_json *chk = dp_json_get(rule, "check");
+	const struct dp_json *chk = rule_value(ld, K_CHECK);
 	const struct dp_json *type;
 	size_t t;
 
@@ -753,7 +794,7 @@ read_check(struct loader *ld, const struct dp_json *rule, struct dp_check *c)
 static int
 read_select(struct loader *ld, const struct dp_json *rule, struct dp_check *c)
 {
-	const struct dp_json *sel = dp_json_get(rule, "select");
+	const struct dp_json *sel = rule_value(ld, K_SELECT);
 	int r;
 
 	if (c->type == DP_CHECK_DIAGNOSTIC || c->type == DP_CHECK_UNKNOWN_DOC) {
@@ -854,10 +895,10 @@ static int
 read_templates(struct loader *ld, const struct dp_json *rule,
 	       struct dp_rule *out, struct dp_check *c)
 {
-	const struct dp_json *msg = dp_json_get(rule, "message");
-	const struct dp_json *why = dp_json_get(rule, "why");
-	const struct dp_json *fix = dp_json_get(rule, "fix");
-	const struct dp_json *repl = dp_json_get(rule, "replacement");
+	const struct dp_json *msg = rule_value(ld, K_MESSAGE);
+	const struct dp_json *why = rule_value(ld, K_WHY);
+	const struct dp_json *fix = rule_value(ld, K_FIX);
+	const struct dp_json *repl = rule_value(ld, K_REPLACEMENT);
 	size_t n;
 	int r;
 
@@ -901,9 +942,9 @@ read_templates(struct loader *ld, const struct dp_json *rule,
 }
 
 static int
-read_yields(struct loader *ld, const struct dp_json *rule, struct dp_rule *out)
+read_yields(struct loader *ld, struct dp_rule *out)
 {
-	const struct dp_json *y = dp_json_get(rule, "yields_to");
+	const struct dp_json *y = rule_value(ld, K_YIELDS_TO);
 
 	if (!y)
 		return 0;
@@ -924,25 +965,25 @@ read_yields(struct loader *ld, const struct dp_json *rule, struct dp_rule *out)
 	return 0;
 }
 
-static const char *const rule_keys[] = {
-	"id", "slug", "severity", "enabled", "doc", "console_error", "needs",
-	"summary", "description", "message", "why", "fix", "replacement",
-	"select", "where", "check", "yields_to", "examples", NULL,
-};
-
 static int
 check_keys(struct loader *ld, const struct dp_json *rule)
 {
+	memset(ld->rule_member, 0, sizeof(ld->rule_member));
 	for (uint32_t i = 0; i < rule->n; i++) {
 		const struct dp_json_member *m = &rule->u.members[i];
 		size_t k;
 
 		for (k = 0; rule_keys[k]; k++)
-			if (strcmp(m->key, rule_keys[k]) == 0)
+			if (m->key[0] == rule_keys[k][0] &&
+			    strcmp(m->key, rule_keys[k]) == 0)
 				break;
 		if (!rule_keys[k])
 			return fail(ld, m->key_span, "unknown key \"%s\" in a rule",
 				    m->key);
+		/* A key twice is a duplicate-key error of the doc already:
+		 * the first one is the one dp_json_get() would find. */
+		if (!ld->rule_member[k])
+			ld->rule_member[k] = m;
 	}
 	return 0;
 }
@@ -970,31 +1011,31 @@ read_identity(struct loader *ld, const struct dp_json *node, struct dp_rule *rul
 
 	/* Each value is checked as soon as it is read, so the error names
 	 * the first thing wrong in the order a reader meets it. */
-	if ((r = get_string(ld, node, "id", true, &rule->id)) < 0)
+	if ((r = rule_string(ld, node, K_ID, true, &rule->id)) < 0)
 		return r;
 	if (!valid_id(rule->id))
-		return fail(ld, dp_json_get(node, "id")->span,
+		return fail(ld, rule_value(ld, K_ID)->span,
 			    "a rule ID is DP and three digits, not \"%s\"", rule->id);
-	if ((r = get_string(ld, node, "slug", true, &rule->slug)) < 0)
+	if ((r = rule_string(ld, node, K_SLUG, true, &rule->slug)) < 0)
 		return r;
 	if (!valid_slug(rule->slug))
-		return fail(ld, dp_json_get(node, "slug")->span,
+		return fail(ld, rule_value(ld, K_SLUG)->span,
 			    "a slug is lowercase letters, digits and hyphens");
-	if ((r = get_string(ld, node, "severity", true, &sev)) < 0 ||
-	    (r = get_string(ld, node, "doc", false, &rule->doc)) < 0 ||
-	    (r = get_string(ld, node, "console_error", false,
-			    &rule->console_error)) < 0 ||
-	    (r = get_string(ld, node, "needs", false, &rule->needs)) < 0)
+	if ((r = rule_string(ld, node, K_SEVERITY, true, &sev)) < 0 ||
+	    (r = rule_string(ld, node, K_DOC, false, &rule->doc)) < 0 ||
+	    (r = rule_string(ld, node, K_CONSOLE_ERROR, false,
+			     &rule->console_error)) < 0 ||
+	    (r = rule_string(ld, node, K_NEEDS, false, &rule->needs)) < 0)
 		return r;
 	if (dp_severity_parse(sev, &rule->severity) < 0 ||
 	    rule->severity == DP_SEV_NONE)
-		return fail(ld, dp_json_get(node, "severity")->span,
+		return fail(ld, rule_value(ld, K_SEVERITY)->span,
 			    "severity must be \"error\", \"warning\" or \"info\"");
 	if (rule->needs && strcmp(rule->needs, "creator_uid") != 0 &&
 	    strcmp(rule->needs, "attachments") != 0)
-		return fail(ld, dp_json_get(node, "needs")->span,
+		return fail(ld, rule_value(ld, K_NEEDS)->span,
 			    "\"needs\" must be \"creator_uid\" or \"attachments\"");
-	v = dp_json_get(node, "enabled");
+	v = rule_value(ld, K_ENABLED);
 	rule->enabled = true;
 	if (v) {
 		if (v->kind != DP_JSON_TRUE && v->kind != DP_JSON_FALSE)
@@ -1008,22 +1049,22 @@ static int
 read_texts(struct loader *ld, const struct dp_json *node, struct dp_rule *rule)
 {
 	static const struct {
-		const char *key;
+		enum rule_key key;
 		size_t offset;
 		bool required;
 	} texts[] = {
-		{"summary", offsetof(struct dp_rule, summary), true},
-		{"description", offsetof(struct dp_rule, description), false},
+		{K_SUMMARY, offsetof(struct dp_rule, summary), true},
+		{K_DESCRIPTION, offsetof(struct dp_rule, description), false},
 	};
 	const struct dp_json *ex;
 	int r;
 
 	for (size_t i = 0; i < DP_ARRAY_SIZE(texts); i++) {
-		const struct dp_json *v = dp_json_get(node, texts[i].key);
+		const struct dp_json *v = rule_value(ld, texts[i].key);
 
 		if (!v && texts[i].required)
 			return fail(ld, node->span, "rule %s lacks \"%s\"", rule->id,
-				    texts[i].key);
+				    rule_keys[texts[i].key]);
 		if (!v)
 			continue;
 		r = read_text(ld, v, (struct dp_text *)((char *)rule +
@@ -1031,7 +1072,7 @@ read_texts(struct loader *ld, const struct dp_json *node, struct dp_rule *rule)
 		if (r < 0)
 			return r;
 	}
-	ex = dp_json_get(node, "examples");
+	ex = rule_value(ld, K_EXAMPLES);
 	if (ex) {
 		if (ex->kind != DP_JSON_OBJECT)
 			return fail(ld, ex->span, "\"examples\" must be "
@@ -1065,9 +1106,9 @@ read_rule(struct loader *ld, const struct dp_json *node, struct dp_rule **ret)
 	    (r = read_templates(ld, node, rule, c)) < 0 ||
 	    (r = read_check(ld, node, c)) < 0 ||
 	    (r = read_select(ld, node, c)) < 0 ||
-	    (r = read_yields(ld, node, rule)) < 0)
+	    (r = read_yields(ld, rule)) < 0)
 		return r;
-	where = dp_json_get(node, "where");
+	where = rule_value(ld, K_WHERE);
 	if (where && (r = read_where(ld, where, c)) < 0)
 		return r;
 	*ret = rule;
