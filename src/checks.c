@@ -10,11 +10,14 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine_int.h"
 #include "json.h"
+#include "rules.h"
+#include "template.h"
 
 /* ---- collections: NOT_AMONG, ONLY ------------------------------------ */
 
@@ -79,41 +82,51 @@ grow_slots(struct collection *col)
 	return 0;
 }
 
+/* Adds v to the collection unless it is not given, filtered out or
+ * there already.  0 or -errno. */
+static int
+add_member(void *data, const struct dp_value *v)
+{
+	struct collection *col = data;
+	struct dp_regex *filter = col->ev->check->filter;
+	size_t slot;
+	int r;
+
+	if (!dp_value_given(v))
+		return 0;
+	if (filter && (r = dp_engine_match(col->ev, filter, v, NULL)) <= 0)
+		return r;
+	if (grow_slots(col) < 0)
+		return -ENOMEM;
+	slot = find_slot(col, v);
+	if (col->slots[slot])
+		return 0;
+	if (col->n == col->cap) {
+		size_t cap = col->cap ? col->cap * 2 : 8;
+		void *p = realloc(col->items, cap * sizeof(*col->items));
+
+		if (!p)
+			return -ENOMEM;
+		col->items = p;
+		col->cap = cap;
+	}
+	col->items[col->n++] = *v;
+	col->slots[slot] = col->n;
+	return 0;
+}
+
 static int
 visit_member(void *data, const struct dp_ctx *ctx)
 {
 	struct collection *col = data;
-	struct dp_regex *filter = col->ev->check->filter;
 	const struct dp_value *v;
 	int r;
 
-	for (size_t i = 0; (v = dp_field_get(col->field, ctx, i)); i++) {
-		size_t slot;
-
-		if (!dp_value_given(v))
-			continue;
-		if (filter && (r = dp_engine_match(col->ev, filter, v, NULL)) <= 0) {
-			if (r < 0)
-				return r;
-			continue;
-		}
-		if (grow_slots(col) < 0)
-			return -ENOMEM;
-		slot = find_slot(col, v);
-		if (col->slots[slot])
-			continue;
-		if (col->n == col->cap) {
-			size_t cap = col->cap ? col->cap * 2 : 8;
-			void *p = realloc(col->items, cap * sizeof(*col->items));
-
-			if (!p)
-				return -ENOMEM;
-			col->items = p;
-			col->cap = cap;
-		}
-		col->items[col->n++] = *v;
-		col->slots[slot] = col->n;
-	}
+	if (col->field->each)
+		return col->field->each(col->field, ctx, add_member, col);
+	for (size_t i = 0; (v = dp_field_get(col->field, ctx, i)); i++)
+		if ((r = add_member(col, v)) < 0)
+			return r;
 	return 0;
 }
 
@@ -137,6 +150,26 @@ cut_to(struct dp_ctx ctx, enum dp_level within)
 	return cut; /* within the setup: everything */
 }
 
+/* Does a walk of level inside ctx visit ctx itself and nothing else
+ * (as dp_engine_walk() does)?  Then the field of that level answers for
+ * the whole collection. */
+static bool
+walk_is_ctx(const struct dp_ctx *ctx, enum dp_level level)
+{
+	switch (level) {
+	case DP_LEVEL_SETUP:
+		return true;
+	case DP_LEVEL_TASK:
+		return ctx->task != NULL;
+	case DP_LEVEL_ENDPOINT:
+		return ctx->task && ctx->endpoint;
+	case DP_LEVEL_ROLE:
+		return ctx->role != NULL;
+	default:
+		return false;
+	}
+}
+
 /* Lower-case ASCII with '_' as '-': the spellings people mix up. */
 static char
 fold(char c)
@@ -148,7 +181,7 @@ fold(char c)
 
 #define CLOSE_MAX_LEN 128
 
-/* Edit distance of the folded texts, or max + 1 when above max. */
+/* Edit distance of the folded texts, or more than max when above max. */
 static size_t
 distance(const char *a, size_t alen, const char *b, size_t blen, size_t max)
 {
@@ -184,29 +217,142 @@ distance(const char *a, size_t alen, const char *b, size_t blen, size_t max)
 	return row[blen];
 }
 
-/* The candidate nearest to text: the same but for letter case or '-'
- * against '_', or at most max edits away; NULL when none is that close. */
-static const char *
-closest_of(const char *text, size_t len, const char *const *cands, size_t n,
-	   size_t max)
+/* A text to compare: not NUL-terminated, and cut at a NUL like the C
+ * string it is printed as. */
+struct cand {
+	const char *s;
+	size_t len;
+};
+
+/* The search for the candidate nearest to a text: the same but for
+ * letter case or '-' against '_', or at most max edits away, the first
+ * of equals.  Candidates are fed one by one, so that a collection need
+ * not be built (nor its repeats removed: a repeat is never nearer). */
+struct nearest {
+	const char *text;
+	size_t len;
+	size_t best_d;            /* only a nearer candidate can win */
+	struct cand best;         /* .s NULL: none close enough yet */
+	/* The folded letters of text, and those not yet partnered with a
+	 * letter of the candidate at hand.  A candidate's letters without
+	 * a partner each need an edit, so their count bounds its distance
+	 * from below: most candidates are ruled out without distance(). */
+	unsigned short count[256];
+	unsigned short avail[256];
+};
+
+static void
+nearest_init(struct nearest *nr, const char *text, size_t len, size_t max)
 {
-	const char *best = NULL;
-	size_t best_d = max + 1;
+	nr->text = text;
+	nr->len = len;
+	nr->best_d = len > CLOSE_MAX_LEN ? 0 : max + 1; /* 0: none can win */
+	nr->best = (struct cand){NULL, 0};
+	memset(nr->count, 0, sizeof(nr->count));
+	for (size_t i = 0; i < len && nr->best_d; i++)
+		nr->count[(unsigned char)fold(text[i])]++;
+	memcpy(nr->avail, nr->count, sizeof(nr->avail));
+}
 
-	for (size_t i = 0; i < n; i++) {
-		size_t d = distance(text, len, cands[i], strlen(cands[i]), max);
+/* max(len, c's length) less the letters they share. */
+static size_t
+unpartnered(struct nearest *nr, const struct cand *c)
+{
+	size_t shared = 0;
 
-		if (d < best_d) {
-			best = cands[i];
-			best_d = d;
+	for (size_t j = 0; j < c->len; j++) {
+		unsigned char f = (unsigned char)fold(c->s[j]);
+
+		if (nr->avail[f]) {
+			nr->avail[f]--;
+			shared++;
 		}
 	}
-	return best;
+	for (size_t j = 0; j < c->len; j++) {
+		unsigned char f = (unsigned char)fold(c->s[j]);
+
+		if (nr->avail[f] < nr->count[f])
+			nr->avail[f]++;
+	}
+	return (nr->len > c->len ? nr->len : c->len) - shared;
+}
+
+/* Considers c; false once nothing can be nearer (an exact match). */
+static bool
+nearest_feed(struct nearest *nr, struct cand c)
+{
+	size_t d;
+
+	if (nr->best_d == 0)
+		return false;
+	if (c.len > CLOSE_MAX_LEN ||
+	    (nr->len > c.len ? nr->len - c.len : c.len - nr->len) >= nr->best_d ||
+	    unpartnered(nr, &c) >= nr->best_d)
+		return true;
+	d = distance(nr->text, nr->len, c.s, c.len, nr->best_d - 1);
+	if (d < nr->best_d) {
+		nr->best = c;
+		nr->best_d = d;
+	}
+	return nr->best_d > 0;
+}
+
+/* A value as a candidate: the C string it is printed as. */
+static struct cand
+value_cand(const struct dp_value *v)
+{
+	return (struct cand){v->str, strnlen(v->str, v->len)};
+}
+
+/* dp_value_fn: feeds a given value to a struct nearest; 1 to stop. */
+static int
+feed_value(void *data, const struct dp_value *v)
+{
+	if (!dp_value_given(v))
+		return 0;
+	return nearest_feed(data, value_cand(v)) ? 0 : 1;
+}
+
+/* Does a text of the rule name {var}, directly or in the label that
+ * {field} expands with the same variables?  What no text prints is not
+ * worth computing: {closest} costs an edit distance per candidate. */
+static bool
+texts_name(const struct dp_eval *ev, const char *var)
+{
+	const struct dp_check *c = ev->check;
+	const struct dp_text *lists[] = {c->messages, c->whys, c->fixes};
+	size_t counts[] = {c->n_messages, c->n_whys, c->n_fixes};
+	const char *label;
+	bool field = false;
+	char open[32];
+
+	snprintf(open, sizeof(open), "{%s", var);
+	for (size_t k = 0; k < DP_ARRAY_SIZE(lists); k++)
+		for (size_t i = 0; i < counts[k]; i++)
+			for (size_t g = 0; g < DP_LANG__COUNT; g++) {
+				const char *t = lists[k][i].s[g];
+
+				if (!t)
+					continue;
+				if (strstr(t, open))
+					return true;
+				field = field || strstr(t, "{field");
+			}
+	for (size_t i = 0; i < c->n_replacements; i++) {
+		if (strstr(c->replacements[i], open))
+			return true;
+		field = field || strstr(c->replacements[i], "{field");
+	}
+	if (!field || !ev->field)
+		return false;
+	label = dp_tmpl_table_word(ev->in->rules, ev->in->lang,
+				   ev->field->name);
+	return label && strstr(label, open);
 }
 
 /* "a, b, c" of a list of texts. */
 static char *
-join(const char *const *items, size_t n)
+join_strings(const char *const *items, size_t n)
 {
 	struct dp_buf b = {0};
 
@@ -218,6 +364,67 @@ join(const char *const *items, size_t n)
 	return dp_buf_steal(&b);
 }
 
+/* "a, b, c" of the values, each cut at a NUL like the C string it is
+ * printed as. */
+static char *
+join_values(const struct dp_value *items, size_t n)
+{
+	struct dp_buf b = {0};
+
+	for (size_t i = 0; i < n; i++) {
+		struct cand c = value_cand(&items[i]);
+
+		if ((i && dp_buf_puts(&b, ", ") < 0) ||
+		    dp_buf_append(&b, c.s, c.len) < 0) {
+			dp_buf_free(&b);
+			return NULL;
+		}
+	}
+	return dp_buf_steal(&b);
+}
+
+/* Reports v, whose value (or field's) is not among the collection: with
+ * {among} from col, and {closest} from nr, when a text of the rule
+ * prints them. */
+static int
+emit_among(struct dp_eval *ev, const struct dp_ctx *ctx,
+	   const struct dp_value *v, const struct collection *col,
+	   const struct nearest *nr)
+{
+	struct dp_found fd = {0};
+	char *closest = NULL;
+	int r = -ENOMEM;
+
+	if (col && !(fd.among = join_values(col->items, col->n)))
+		goto out;
+	if (nr && nr->best.s) {
+		if (!(closest = strndup(nr->best.s, nr->best.len)))
+			goto out;
+		fd.closest = closest;
+	}
+	r = dp_engine_emit(ev, ctx, v, &fd, v->origin);
+out:
+	free(closest);
+	free((char *)fd.among);
+	return r;
+}
+
+/* Feeds every given value of field in ctx to nr (see dp_field_each_fn). */
+static void
+nearest_of_field(struct nearest *nr, const struct dp_field *field,
+		 const struct dp_ctx *ctx)
+{
+	const struct dp_value *v;
+
+	if (field->each) {
+		field->each(field, ctx, feed_value, nr);
+		return;
+	}
+	for (size_t i = 0; (v = dp_field_get(field, ctx, i)); i++)
+		if (feed_value(nr, v))
+			return;
+}
+
 int
 dp_check_among(struct dp_eval *ev, const struct dp_ctx *ctx, const struct dp_value *v)
 {
@@ -227,10 +434,10 @@ dp_check_among(struct dp_eval *ev, const struct dp_ctx *ctx, const struct dp_val
 	struct dp_ctx base = c->within == DP_LEVEL__COUNT ? *ctx
 							   : cut_to(*ctx, c->within);
 	const struct dp_value *subject = c->other ? dp_field_get(c->other, ctx, 0) : v;
+	const struct dp_field *of = c->n_of_fields == 1 ? c->of_fields[0] : NULL;
+	struct nearest nr;
 	struct dp_value value;
-	const char **texts = NULL;
-	struct dp_found fd = {0};
-	bool fires = false, in = false, only = true;
+	bool fires = false, in = false, only = true, among, closest;
 	int r = 0;
 
 	if (!subject || !dp_value_given(subject))
@@ -238,6 +445,27 @@ dp_check_among(struct dp_eval *ev, const struct dp_ctx *ctx, const struct dp_val
 	value = *subject; /* the walk below may reuse its scratch slot */
 	if (c->filter && (r = dp_engine_match(ev, c->filter, &value, NULL)) <= 0)
 		return r;
+	/* The usual answer, "it is among them", from the field's index:
+	 * collecting every role of the account for every endpoint was
+	 * endpoints x roles.  The values are read only for a finding, and
+	 * only to print them: {closest} needs no collection without
+	 * repeats, {among} does. */
+	if (c->type == DP_CHECK_NOT_AMONG && !c->filter && of && of->holds &&
+	    walk_is_ctx(&base, of->level)) {
+		enum dp_holds h = of->holds(of, &base, value.str, value.len);
+
+		if (h == DP_HOLDS_NOTHING || h == DP_HOLDS_YES)
+			return 0;
+		if (h == DP_HOLDS_NO && !texts_name(ev, "among")) {
+			closest = texts_name(ev, "closest");
+			if (closest) {
+				nearest_init(&nr, value.str, value.len, 2);
+				nearest_of_field(&nr, of, &base);
+			}
+			return emit_among(ev, ctx, v, NULL,
+					  closest ? &nr : NULL);
+		}
+	}
 	r = 0;
 	for (size_t i = 0; i < c->n_of_fields && r == 0; i++) {
 		col.field = c->of_fields[i];
@@ -254,30 +482,16 @@ dp_check_among(struct dp_eval *ev, const struct dp_ctx *ctx, const struct dp_val
 	fires = c->type == DP_CHECK_NOT_AMONG ? !in : in && only;
 	if (!fires)
 		goto out;
-	texts = calloc(col.n, sizeof(*texts));
-	if (!texts) {
-		r = -ENOMEM;
-		goto out;
+	among = texts_name(ev, "among");
+	closest = texts_name(ev, "closest");
+	if (closest) {
+		nearest_init(&nr, value.str, value.len, 2);
+		for (size_t k = 0; k < col.n && nearest_feed(&nr,
+				   value_cand(&col.items[k])); k++)
+			;
 	}
-	for (size_t k = 0; k < col.n; k++) {
-		texts[k] = strndup(col.items[k].str, col.items[k].len);
-		if (!texts[k]) {
-			r = -ENOMEM;
-			goto out;
-		}
-	}
-	fd.among = join(texts, col.n);
-	if (!fd.among) {
-		r = -ENOMEM;
-		goto out;
-	}
-	fd.closest = closest_of(value.str, value.len, texts, col.n, 2);
-	r = dp_engine_emit(ev, ctx, v, &fd, v->origin);
+	r = emit_among(ev, ctx, v, among ? &col : NULL, closest ? &nr : NULL);
 out:
-	for (size_t k = 0; texts && k < col.n; k++)
-		free((char *)texts[k]);
-	free(texts);
-	free((char *)fd.among);
 	free(col.items);
 	free(col.slots);
 	return r;
@@ -328,6 +542,20 @@ add_cell_strings(const struct dp_json *cell, const char ***list, size_t *n)
 		p[(*n)++] = cell->u.str;
 	}
 	return 0;
+}
+
+/* The string of list nearest to text (see struct nearest), or NULL. */
+static const char *
+closest_string(const char *text, size_t len, const char *const *list,
+	       size_t n, size_t max)
+{
+	struct nearest nr;
+
+	nearest_init(&nr, text, len, max);
+	for (size_t i = 0; i < n && nearest_feed(&nr, (struct cand){list[i],
+					strlen(list[i])}); i++)
+		;
+	return nr.best.s;
 }
 
 /* A text of a table ("..." or {"en": ..., "zh": ...}) in lang. */
@@ -396,8 +624,8 @@ check_lookup(struct dp_eval *ev, const struct dp_ctx *ctx,
 	if (r == 0) {
 		/* A name nobody wrote alike is no hint: about half of it
 		 * may differ. */
-		fd.closest = closest_of(v->str, v->len, known, n_known,
-					v->len / 2 + 1);
+		fd.closest = closest_string(v->str, v->len, known, n_known,
+					    v->len / 2 + 1);
 		r = dp_engine_emit(ev, ctx, v, &fd, v->origin);
 	}
 out:
@@ -461,12 +689,12 @@ dp_check_table(struct dp_eval *ev, const struct dp_ctx *ctx,
 		fd.caveat = cell_text(dp_json_get(caveat_row, "caveat"), ev->in->lang);
 		fd.lower = true;
 	} else {
-		if (n_allowed && !(fd.allowed = join(allowed, n_allowed))) {
+		if (n_allowed && !(fd.allowed = join_strings(allowed, n_allowed))) {
 			r = -ENOMEM;
 			goto out;
 		}
-		fd.closest = closest_of(values[0].str, values[0].len, firsts,
-					n_firsts, 2);
+		fd.closest = closest_string(values[0].str, values[0].len, firsts,
+					    n_firsts, 2);
 	}
 	r = dp_engine_emit(ev, ctx, v, &fd, v->origin);
 out:

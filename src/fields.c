@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "rule_check.h"
@@ -166,6 +167,85 @@ role_lookup(const struct dp_ctx *ctx, const struct dp_endpoint *ep,
 						      : &role->owner_uid;
 	}
 	return NULL;
+}
+
+/* Is text among ep's owner roles (EP_OWNER_ROLES: a role of that name in
+ * ep's owner account) or role owners (EP_ROLE_OWNERS: a role named like
+ * ep's role in account text)?  Both ask for one (account, name) pair:
+ * the shorter of the two index ranges is scanned, so an account of
+ * 20,000 roles costs a binary search, not 20,000 comparisons. */
+static enum dp_holds
+holds_endpoint(const struct dp_field *field, const struct dp_ctx *ctx,
+	       const char *text, size_t len)
+{
+	const struct dp_endpoint *ep = variant_endpoint(ctx, field->arg >> 8);
+	enum ep_part part = field->arg & 0xff;
+	bool by_owner = part == EP_OWNER_ROLES;
+	const struct dp_value *key;
+	struct dp_value wanted = {.state = DP_VALUE_PRESENT, .str = text,
+				  .len = (uint32_t)len};
+	struct dp_role *const *with_key, *const *with_text;
+	size_t n_key, n_text;
+
+	if (!ep)
+		return DP_HOLDS_NOTHING; /* get_endpoint() has no value either */
+	key = by_owner ? &ep->owner_uid : &ep->role_name;
+	if ((part != EP_OWNER_ROLES && part != EP_ROLE_OWNERS) ||
+	    len > UINT32_MAX ||
+	    !dp_setup_roles_with(ctx->setup, by_owner, key, &with_key, &n_key) ||
+	    !dp_setup_roles_with(ctx->setup, !by_owner, &wanted, &with_text,
+				 &n_text))
+		return DP_HOLDS_UNKNOWN;
+	if (n_key == 0)
+		return DP_HOLDS_NOTHING;
+	if (n_key <= n_text) {
+		for (size_t k = 0; k < n_key; k++)
+			if (values_equal(by_owner ? &with_key[k]->name
+						  : &with_key[k]->owner_uid,
+					 &wanted))
+				return DP_HOLDS_YES;
+	} else {
+		for (size_t k = 0; k < n_text; k++)
+			if (values_equal(by_owner ? &with_text[k]->owner_uid
+						  : &with_text[k]->name,
+					 key))
+				return DP_HOLDS_YES;
+	}
+	return DP_HOLDS_NO;
+}
+
+static const struct dp_value *get_endpoint(const struct dp_field *field,
+					   const struct dp_ctx *ctx, size_t i);
+
+/* Every owner role or role owner of ep in get_endpoint()'s order, from
+ * one search of the index rather than one per value. */
+static int
+each_endpoint(const struct dp_field *field, const struct dp_ctx *ctx,
+	      dp_value_fn fn, void *data)
+{
+	const struct dp_endpoint *ep = variant_endpoint(ctx, field->arg >> 8);
+	enum ep_part part = field->arg & 0xff;
+	struct dp_role *const *hits;
+	const struct dp_value *v;
+	size_t n_hits;
+	int r;
+
+	if (ep && (part == EP_OWNER_ROLES || part == EP_ROLE_OWNERS) &&
+	    dp_setup_roles_with(ctx->setup, part == EP_OWNER_ROLES,
+				part == EP_OWNER_ROLES ? &ep->owner_uid
+						       : &ep->role_name,
+				&hits, &n_hits)) {
+		for (size_t k = 0; k < n_hits; k++)
+			if ((r = fn(data, part == EP_OWNER_ROLES
+						  ? &hits[k]->name
+						  : &hits[k]->owner_uid)))
+				return r;
+		return 0;
+	}
+	for (size_t i = 0; (v = get_endpoint(field, ctx, i)); i++)
+		if ((r = fn(data, v)))
+			return r;
+	return 0;
 }
 
 static const struct dp_value *
@@ -415,6 +495,12 @@ get_other(const struct dp_field *field, const struct dp_ctx *ctx, size_t i)
 #define FIELD(n, lvl, fn, a) \
 	{.name = n, .level = DP_LEVEL_##lvl, .get = fn, .arg = (a)}
 
+/* A field of several values read from an index: it can say at once
+ * whether it holds one, and list them all in one go. */
+#define FIELD_INDEXED(n, lvl, fn, a, h, e)                                   \
+	{.name = n, .level = DP_LEVEL_##lvl, .get = fn, .arg = (a),          \
+	 .holds = h, .each = e}
+
 #define ENDPOINT_FIELDS(prefix, lvl, variant)                                   \
 	FIELD(prefix ".instance_type", lvl, get_endpoint,                      \
 	      EP_ARG(variant, EP_INSTANCE_TYPE)),                              \
@@ -435,10 +521,12 @@ get_other(const struct dp_field *field, const struct dp_ctx *ctx, size_t i)
 	      EP_ARG(variant, EP_CROSS_ACCOUNT)),                              \
 	FIELD(prefix ".receives_data", lvl, get_endpoint,                      \
 	      EP_ARG(variant, EP_RECEIVES_DATA)),                              \
-	FIELD(prefix ".owner_roles", lvl, get_endpoint,                        \
-	      EP_ARG(variant, EP_OWNER_ROLES)),                                \
-	FIELD(prefix ".role_owners", lvl, get_endpoint,                        \
-	      EP_ARG(variant, EP_ROLE_OWNERS))
+	FIELD_INDEXED(prefix ".owner_roles", lvl, get_endpoint,                \
+		      EP_ARG(variant, EP_OWNER_ROLES), holds_endpoint,         \
+		      each_endpoint),                                          \
+	FIELD_INDEXED(prefix ".role_owners", lvl, get_endpoint,                \
+		      EP_ARG(variant, EP_ROLE_OWNERS), holds_endpoint,         \
+		      each_endpoint)
 
 static const struct dp_field field_table[] = {
 	ENDPOINT_FIELDS("endpoint", ENDPOINT, EP_SELF),

@@ -66,6 +66,27 @@ typedef const struct dp_value *(*dp_field_get_fn)(const struct dp_field *field,
 						  const struct dp_ctx *ctx,
 						  size_t i);
 
+/* What a field of several values says, without reading them one by one,
+ * about whether text is among its given values in a context. */
+enum dp_holds {
+	DP_HOLDS_UNKNOWN = -1, /* cannot tell at once: read the values */
+	DP_HOLDS_NOTHING,      /* no given value at all */
+	DP_HOLDS_NO,           /* given values, none of them text */
+	DP_HOLDS_YES,          /* text is one of them */
+};
+
+typedef enum dp_holds (*dp_field_holds_fn)(const struct dp_field *field,
+					   const struct dp_ctx *ctx,
+					   const char *text, size_t len);
+
+/* Calls fn with each value of a field in a context, in the order of the
+ * getter's i = 0, 1, ...; stops at and returns fn's first nonzero
+ * result, else 0. */
+typedef int (*dp_value_fn)(void *data, const struct dp_value *v);
+typedef int (*dp_field_each_fn)(const struct dp_field *field,
+				const struct dp_ctx *ctx, dp_value_fn fn,
+				void *data);
+
 /* A named field of the model (fields.c).  Its getter returns the i-th
  * value (fields such as statement.action hold several), NULL past the
  * last.  A computed value lives in ctx->scratch until the same field is
@@ -75,6 +96,13 @@ struct dp_field {
 	enum dp_level level;
 	dp_field_get_fn get;
 	unsigned arg;          /* getter-specific: which endpoint, which part */
+	/* Optional (NULL: read the values): answers from an index, so
+	 * that "is the role among the account's roles" is not a walk over
+	 * every role of the account for every endpoint. */
+	dp_field_holds_fn holds;
+	/* Optional (NULL: call get for i = 0, 1, ...): all the values at
+	 * once, where the i-th alone costs a search. */
+	dp_field_each_fn each;
 };
 
 /* The i-th value of field in ctx, or NULL. */
