@@ -20,6 +20,7 @@ dp_doc_add_diag(struct dp_doc *doc, enum dp_diag_kind kind, struct dp_span span,
 		const char *pointer, const char *msg)
 {
 	struct dp_diag *diag;
+	struct dp_arena *arena;
 	const char *msg_copy, *pointer_copy;
 
 	if (!doc || !msg)
@@ -34,8 +35,9 @@ dp_doc_add_diag(struct dp_doc *doc, enum dp_diag_kind kind, struct dp_span span,
 		doc->diags = bigger;
 		doc->cap_diags = cap;
 	}
-	msg_copy = dp_arena_strndup(doc->arena, msg, strlen(msg));
-	pointer_copy = dp_arena_strndup(doc->arena, pointer ? pointer : "",
+	arena = doc->diag_arena ? doc->diag_arena : doc->arena;
+	msg_copy = dp_arena_strndup(arena, msg, strlen(msg));
+	pointer_copy = dp_arena_strndup(arena, pointer ? pointer : "",
 					pointer ? strlen(pointer) : 0);
 	if (!msg_copy || !pointer_copy)
 		return -ENOMEM;
@@ -54,6 +56,7 @@ dp_doc_free(struct dp_doc *doc)
 		return;
 	free(doc->diags);
 	free(doc->embeds);
+	dp_arena_free(doc->diag_arena);
 	/* The doc itself lives in its arena. */
 	dp_arena_free(doc->arena);
 }

@@ -88,6 +88,9 @@ struct dp_doc {
 	struct dp_json_limits limits;
 	struct dp_embed *embeds;        /* private: embedded-string maps */
 	size_t n_embeds;
+	/* Diagnostic texts, when the tree's arena is reset while parsing
+	 * (dp_doc_parse_items()); NULL: they live in arena. */
+	struct dp_arena *diag_arena;
 };
 
 /*
@@ -99,6 +102,27 @@ struct dp_doc {
  */
 int dp_doc_parse(const struct dp_source *source,
 		 const struct dp_json_limits *limits, struct dp_doc **ret_doc);
+
+/* Called with each element of a top-level array, in order, as soon as
+ * it is parsed; its nodes (and whatever was parsed into doc's arena
+ * meanwhile, embedded documents too) are freed when it returns.
+ * 0, or -errno: stops the parse, which returns it. */
+typedef int (*dp_json_item_fn)(void *data, struct dp_doc *doc,
+			       const struct dp_json *item, size_t index);
+
+/*
+ * dp_doc_parse() for inputs too big to hold as one tree (a `jq -s`
+ * bundle of thousands of exports): when source is one valid top-level
+ * array (checked first by a parse that builds nothing, under the same
+ * limits), each element goes to on_item and is freed, so that memory
+ * holds one element at a time; the root is then an empty array and
+ * *ret_streamed is true.  Else it is exactly dp_doc_parse(), with every
+ * diagnostic of an invalid text, and *ret_streamed is false.
+ */
+int dp_doc_parse_items(const struct dp_source *source,
+		       const struct dp_json_limits *limits,
+		       dp_json_item_fn on_item, void *data,
+		       struct dp_doc **ret_doc, bool *ret_streamed);
 
 /*
  * Parses the decoded value of the string node str (which belongs to doc)

@@ -74,6 +74,14 @@ struct parser {
 	uint32_t *dup_count;
 	size_t cap_refs;
 
+	/* Streaming a top-level array (dp_doc_parse_items()): its elements
+	 * go to on_item, not into the root, and the arena and the embeds
+	 * go back to where they were before each. */
+	dp_json_item_fn on_item;
+	void *item_data;
+	struct dp_arena_mark item_mark;
+	size_t item_embeds;
+
 	struct frame frames_inline[INLINE_FRAMES];
 	struct dp_json *items_inline[INLINE_ITEMS];
 	struct dp_json_member members_inline[INLINE_MEMBERS];
@@ -420,6 +428,31 @@ token_start(const struct parser *p, size_t end)
 	return i;
 }
 
+/* Whether the open container is a top-level array being streamed. */
+static inline bool
+streaming_root(const struct parser *p)
+{
+	return p->on_item && p->n_frames == 1 &&
+	       p->frames[0].node->kind == DP_JSON_ARRAY;
+}
+
+/* Hands a complete element of the streamed root array over, then frees
+ * everything parsed since the array (or the element before) began. */
+static int
+stream_item(struct parser *p, struct dp_json *item)
+{
+	struct frame *f = &p->frames[0];
+	int r = p->on_item(p->item_data, p->doc, item, f->count++);
+
+	if (r < 0) {
+		p->error = r;
+		return 0;
+	}
+	p->doc->n_embeds = p->item_embeds;
+	dp_arena_reset(p->doc->arena, &p->item_mark);
+	return 1;
+}
+
 /* Hangs node under the open container, or makes it the root. */
 static int
 attach(struct parser *p, struct dp_json *node)
@@ -430,6 +463,8 @@ attach(struct parser *p, struct dp_json *node)
 		p->root = node;
 		return 1;
 	}
+	if (streaming_root(p))
+		return stream_item(p, node);
 	f = &p->frames[p->n_frames - 1];
 	if (f->node->kind == DP_JSON_ARRAY) {
 		struct dp_json **items;
@@ -597,6 +632,10 @@ start_container(struct parser *p, enum dp_json_kind kind)
 	f->base =
 		(uint32_t) (kind == DP_JSON_ARRAY ? p->n_items : p->n_members);
 	f->count = 0;
+	if (streaming_root(p)) {
+		dp_arena_mark(p->doc->arena, &p->item_mark);
+		p->item_embeds = p->doc->n_embeds;
+	}
 	return 1;
 }
 
@@ -612,6 +651,11 @@ end_container(struct parser *p)
 	p->prev_end = end;
 	node->span.end = file_offset(p, end);
 	node->n = f->count;
+	if (streaming_root(p)) {
+		node->n = 0; /* its elements went to on_item */
+		p->n_frames--;
+		return attach(p, node);
+	}
 	if (node->kind == DP_JSON_ARRAY) {
 		if (f->count) {
 			node->u.items = dp_arena_alloc(
@@ -873,26 +917,93 @@ run(struct parser *p)
 	return r;
 }
 
-int
-dp_doc_parse(const struct dp_source *source,
-	     const struct dp_json_limits *limits, struct dp_doc **ret_doc)
-{
-	struct dp_arena *arena;
-	struct dp_doc *doc;
-	struct parser *p = NULL;
-	int r;
+/* ---- whole files ----------------------------------------------------- */
 
-	if (!source || !ret_doc)
-		return -EINVAL;
-	if (source->len >= UINT32_MAX)
-		return -EFBIG;
-	arena = dp_arena_new();
-	if (!arena)
+/* The checking parse of dp_doc_parse_items(): nodes are not built, but
+ * the limits hold as in the real parse. */
+struct checker {
+	const struct dp_json_limits *limits;
+	unsigned depth;
+};
+
+static int
+check_string(void *ctx, const unsigned char *text, size_t len)
+{
+	const struct checker *c = ctx;
+
+	(void) text;
+	return len <= c->limits->max_string;
+}
+
+static int
+check_number(void *ctx, const char *text, size_t len)
+{
+	(void) ctx;
+	(void) text;
+	(void) len;
+	return 1;
+}
+
+static int
+check_open(void *ctx)
+{
+	struct checker *c = ctx;
+
+	return ++c->depth <= c->limits->max_depth;
+}
+
+static int
+check_close(void *ctx)
+{
+	struct checker *c = ctx;
+
+	c->depth--;
+	return 1;
+}
+
+static const yajl_callbacks check_callbacks = {
+	.yajl_number = check_number,
+	.yajl_string = check_string,
+	.yajl_map_key = check_string,
+	.yajl_start_map = check_open,
+	.yajl_end_map = check_close,
+	.yajl_start_array = check_open,
+	.yajl_end_array = check_close,
+};
+
+/* Whether text is one valid JSON value within limits: what run() would
+ * accept (its configuration, no comments, nothing after the value). */
+static int
+is_valid_text(const unsigned char *text, size_t len,
+	      const struct dp_json_limits *limits, bool *ret_valid)
+{
+	struct checker c = {.limits = limits};
+	yajl_handle handle = yajl_alloc(&check_callbacks, NULL, &c);
+	yajl_status status;
+
+	if (!handle)
 		return -ENOMEM;
+	(void) yajl_config(handle, yajl_dont_validate_strings, 1);
+	status = yajl_parse(handle, text, len);
+	if (status == yajl_status_ok)
+		status = yajl_complete_parse(handle);
+	yajl_free(handle);
+	*ret_valid = status == yajl_status_ok;
+	return 0;
+}
+
+static struct dp_doc *
+doc_new(const struct dp_source *source, const struct dp_json_limits *limits)
+{
+	struct dp_arena *arena = dp_arena_new();
+	struct dp_doc *doc;
+
+	if (!arena)
+		return NULL;
 	doc = dp_arena_alloc(arena, sizeof(*doc));
 	if (!doc) {
 		dp_arena_free(arena);
-		return -ENOMEM;
+		return NULL;
 	}
 	doc->arena = arena;
 	doc->source = source;
@@ -902,6 +1013,16 @@ dp_doc_parse(const struct dp_source *source,
 		doc->limits.max_depth = limits->max_depth;
 	if (limits && limits->max_string)
 		doc->limits.max_string = limits->max_string;
+	return doc;
+}
+
+/* Parses the text of source into doc; on_item: see dp_doc_parse_items(). */
+static int
+parse_text(struct dp_doc *doc, dp_json_item_fn on_item, void *data)
+{
+	const struct dp_source *source = doc->source;
+	struct parser *p;
+	int r;
 
 	if (source->problem != DP_ENC_OK) {
 		uint32_t at = source->problem_offset;
@@ -909,32 +1030,100 @@ dp_doc_parse(const struct dp_source *source,
 
 		if (source->problem != DP_ENC_EMPTY && at < source->len)
 			span.end = at + 1;
-		r = dp_doc_add_diag(doc, DP_DIAG_INVALID_JSON, span, "",
-				    dp_encoding_problem_text(source->problem));
-		goto out;
+		return dp_doc_add_diag(doc, DP_DIAG_INVALID_JSON, span, "",
+				       dp_encoding_problem_text(source->problem));
 	}
-
 	p = malloc(sizeof(*p));
-	if (!p) {
-		r = -ENOMEM;
-		goto out;
-	}
+	if (!p)
+		return -ENOMEM;
 	parser_init(p, doc);
 	p->text = (const unsigned char *) source->data + source->body;
 	p->text_len = source->len - source->body;
 	p->base = source->body;
 	p->prev_end = 0;
 	p->pointer = "";
+	p->on_item = on_item;
+	p->item_data = data;
 	r = run(p);
 	doc->root = p->root;
 	parser_done(p);
-out:
 	free(p);
+	return r;
+}
+
+int
+dp_doc_parse(const struct dp_source *source,
+	     const struct dp_json_limits *limits, struct dp_doc **ret_doc)
+{
+	struct dp_doc *doc;
+	int r;
+
+	if (!source || !ret_doc)
+		return -EINVAL;
+	if (source->len >= UINT32_MAX)
+		return -EFBIG;
+	doc = doc_new(source, limits);
+	if (!doc)
+		return -ENOMEM;
+	r = parse_text(doc, NULL, NULL);
 	if (r < 0) {
 		dp_doc_free(doc);
 		return r;
 	}
 	*ret_doc = doc;
+	return 0;
+}
+
+/* Whether source holds a top-level array that can be streamed. */
+static int
+streamable(const struct dp_source *source, const struct dp_json_limits *limits,
+	   bool *ret_yes)
+{
+	const unsigned char *text = (const unsigned char *) source->data;
+	size_t i = source->body;
+
+	*ret_yes = false;
+	if (source->problem != DP_ENC_OK)
+		return 0;
+	while (i < source->len && is_space(text[i]))
+		i++;
+	if (i == source->len || text[i] != '[')
+		return 0;
+	return is_valid_text(text + source->body, source->len - source->body,
+			     limits, ret_yes);
+}
+
+int
+dp_doc_parse_items(const struct dp_source *source,
+		   const struct dp_json_limits *limits,
+		   dp_json_item_fn on_item, void *data,
+		   struct dp_doc **ret_doc, bool *ret_streamed)
+{
+	struct dp_doc *doc;
+	bool stream = false;
+	int r;
+
+	if (!source || !ret_doc || !on_item || !ret_streamed)
+		return -EINVAL;
+	if (source->len >= UINT32_MAX)
+		return -EFBIG;
+	doc = doc_new(source, limits);
+	if (!doc)
+		return -ENOMEM;
+	r = streamable(source, &doc->limits, &stream);
+	if (r == 0 && stream) {
+		doc->diag_arena = dp_arena_new();
+		if (!doc->diag_arena)
+			r = -ENOMEM;
+	}
+	if (r == 0)
+		r = parse_text(doc, stream ? on_item : NULL, data);
+	if (r < 0) {
+		dp_doc_free(doc);
+		return r;
+	}
+	*ret_doc = doc;
+	*ret_streamed = stream;
 	return 0;
 }
 

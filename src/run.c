@@ -23,6 +23,9 @@
 #include "util.h"
 
 #define MAX_DIR_DEPTH_DEFAULT 64u
+/* A `jq -s` bundle this big is adapted one element at a time: holding
+ * the tree of 50 MB of exports costs several times the file. */
+#define STREAM_FROM_DEFAULT ((size_t)1 << 20)
 
 struct dir_id {
 	dev_t dev;
@@ -86,6 +89,8 @@ dp_run_new(const struct dp_ruleset *rules, const struct dp_run_options *options,
 		run->options.max_dir_depth = MAX_DIR_DEPTH_DEFAULT;
 	if (!run->options.max_findings)
 		run->options.max_findings = DP_MAX_FINDINGS_DEFAULT;
+	if (!run->options.stream_from)
+		run->options.stream_from = STREAM_FROM_DEFAULT;
 	run->setup = dp_setup_new();
 	if (!run->setup) {
 		free(run);
@@ -305,13 +310,67 @@ strip_doc(struct dp_run *run, const struct dp_doc *doc)
 	return copy;
 }
 
+/* One element of a streamed top-level array: masked and adapted while
+ * its nodes exist. */
+struct stream {
+	struct dp_adapt_ctx ctx;
+	struct dp_source *source;
+	unsigned recognised;
+};
+
+static int
+adapt_item(void *data, struct dp_doc *doc, const struct dp_json *item,
+	   size_t index)
+{
+	struct stream *st = data;
+	int r = mask_secrets(st->source, item, 1);
+
+	if (r < 0)
+		return r;
+	st->ctx.doc = doc;
+	return dp_adapt_array_item(&st->ctx, item, index, &st->recognised);
+}
+
+/* Parses source into *ret_doc and adapts it, a big top-level array one
+ * element at a time.  0 or -ENOMEM. */
+static int
+parse_and_adapt(struct dp_run *run, struct dp_source *source,
+		struct dp_doc **ret_doc, unsigned *ret_recognised)
+{
+	struct stream st = {.ctx.setup = run->setup, .source = source};
+	struct dp_doc *doc = NULL;
+	bool streamed = false;
+	int r;
+
+	split_path(run->setup->arena, source->path, &st.ctx.file_stem,
+		   &st.ctx.dir);
+	if (!st.ctx.file_stem || !st.ctx.dir)
+		return -ENOMEM;
+	if (source->len >= run->options.stream_from)
+		r = dp_doc_parse_items(source, &run->options.limits, adapt_item,
+				       &st, &doc, &streamed);
+	else
+		r = dp_doc_parse(source, &run->options.limits, &doc);
+	if (r < 0)
+		return r;
+	*ret_doc = doc;
+	if (streamed || !doc->root) {
+		*ret_recognised = st.recognised;
+		return 0;
+	}
+	r = mask_secrets(source, doc->root, 0);
+	if (r < 0)
+		return r;
+	st.ctx.doc = doc;
+	return dp_adapt_document(&st.ctx, ret_recognised);
+}
+
 /* Takes over source: parses, masks, adapts.  rereadable: the bytes can
  * be read again from source->path.  0 or -ENOMEM. */
 static int
 add_source(struct dp_run *run, struct dp_source *source, bool explicit,
 	   bool rereadable)
 {
-	struct dp_adapt_ctx ctx = {.setup = run->setup};
 	struct dp_doc *doc = NULL;
 	unsigned recognised = 0;
 	int r;
@@ -324,21 +383,10 @@ add_source(struct dp_run *run, struct dp_source *source, bool explicit,
 		return -ENOMEM;
 	}
 	run->sources[run->n_sources++] = source;
-	r = dp_doc_parse(source, &run->options.limits, &doc);
-	if (r < 0)
-		return r;
-	run->docs[run->n_docs++] = doc;
-	if (!doc->root)
-		return 0;
-	r = mask_secrets(source, doc->root, 0);
-	if (r < 0)
-		return r;
-	ctx.doc = doc;
-	split_path(run->setup->arena, source->path, &ctx.file_stem, &ctx.dir);
-	if (!ctx.file_stem || !ctx.dir)
-		return -ENOMEM;
-	r = dp_adapt_document(&ctx, &recognised);
-	if (r < 0)
+	r = parse_and_adapt(run, source, &doc, &recognised);
+	if (doc)
+		run->docs[run->n_docs++] = doc;
+	if (r < 0 || !doc->root)
 		return r;
 	if (!recognised && explicit)
 		return note_unknown(run, doc);

@@ -32,6 +32,9 @@ struct dp_run_options {
 					    no limit */
 	const bool *enabled;             /* per rule of the set; NULL: defaults */
 	const enum dp_severity *severity;/* per rule; NULL: defaults */
+	size_t stream_from;              /* a top-level array of at least
+					    this many bytes is adapted one
+					    element at a time; 0: 1 MiB */
 };
 
 /* Called for each path that cannot be read (the run goes on without it):

@@ -174,6 +174,40 @@ dp_arena_strndup(struct dp_arena *arena, const char *s, size_t len)
 	return copy;
 }
 
+void
+dp_arena_mark(const struct dp_arena *arena, struct dp_arena_mark *ret)
+{
+	ret->current = arena->current;
+	ret->used = arena->current ? arena->current->used : 0;
+	ret->full = arena->full;
+	ret->handed_out = arena->handed_out;
+}
+
+void
+dp_arena_reset(struct dp_arena *arena, const struct dp_arena_mark *mark)
+{
+	struct chunk *c = arena->full;
+
+	/* Chunks retired since the mark sit on top of the full list; the
+	 * one that was current then is among them when it filled up. */
+	while (c && c != mark->full) {
+		struct chunk *next = c->next;
+
+		if (c != mark->current)
+			free(c);
+		c = next;
+	}
+	if (arena->current != mark->current)
+		free(arena->current);
+	arena->full = mark->full;
+	arena->current = mark->current;
+	if (arena->current) {
+		arena->current->used = mark->used;
+		arena->current->next = NULL;
+	}
+	arena->handed_out = mark->handed_out;
+}
+
 int
 dp_arena_share_strings(struct dp_arena *arena)
 {

@@ -38,6 +38,21 @@ void *dp_arena_alloc(struct dp_arena *arena, size_t size);
 /* A NUL-terminated copy of the len bytes at s; NULL on ENOMEM. */
 char *dp_arena_strndup(struct dp_arena *arena, const char *s, size_t len);
 
+/* A point in an arena's life: everything allocated after it can be
+ * freed at once with dp_arena_reset(), the rest stays. */
+struct dp_arena_mark {
+	void *current;
+	size_t used;
+	void *full;
+	size_t handed_out;
+};
+
+void dp_arena_mark(const struct dp_arena *arena, struct dp_arena_mark *ret);
+
+/* Frees everything allocated since mark was taken (later marks become
+ * invalid).  Not for arenas that share strings. */
+void dp_arena_reset(struct dp_arena *arena, const struct dp_arena_mark *mark);
+
 /*
  * Makes dp_arena_intern() keep one copy of each distinct string: a setup
  * holds the same JSON Pointers and the same short texts ("/Role/Arn",

@@ -8,6 +8,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -813,6 +814,97 @@ START_TEST(released_bytes_changed)
 }
 END_TEST
 
+/* ---- a big top-level array, one element at a time --------------- */
+
+/* A bundle with a bit of everything: a role whose task names it by ARN
+ * (DP201), a duplicate key (DP004), a password, a policy string that is
+ * not JSON (DP003), an element of no known shape. */
+#define STREAM_BUNDLE                                                          \
+	"[" GET_ROLE("ram-for-dts", UID_A, UID_B) ",\n" POLICIES ",\n"         \
+	CALLER(UID_B) ",\n"                                                    \
+	"{\"JobType\":\"SYNC\",\"JobType\":\"SYNC\","                          \
+	"\"SourceEndpointInstanceType\":\"RDS\","                              \
+	"\"SourceEndpointEngineName\":\"MYSQL\","                              \
+	"\"SourceEndpointPassword\":\"Pa55-word\","                            \
+	"\"SourceEndpointOwnerID\":\"" UID_A "\","                             \
+	"\"SourceEndpointRole\":\"acs:ram::" UID_A ":role/ram-for-dts\"},\n"   \
+	"{\"Role\": {\"RoleName\": \"broken\", \"Arn\": \"acs:ram::" UID_A     \
+	":role/broken\", \"AssumeRolePolicyDocument\": \"{\\\"Statement\"}},\n" \
+	"{\"Something\": \"else\"}]\n"
+
+static struct dp_run *
+run_bundle(size_t stream_from)
+{
+	struct dp_run_options options = {.stream_from = stream_from};
+	struct dp_run *run = NULL;
+
+	ck_assert_int_eq(dp_run_new(rules, &options, &run), 0);
+	ck_assert_int_eq(dp_run_add_buffer(run, "bundle.json", STREAM_BUNDLE,
+					   strlen(STREAM_BUNDLE), true),
+			 0);
+	ck_assert_int_eq(dp_run_finish(run, NULL), 0);
+	return run;
+}
+
+/* Streamed (every array, from 1 byte) or held whole (never): the same
+ * findings at the same places, the same setup, the password masked. */
+START_TEST(streamed_array_same_findings)
+{
+	struct dp_run *whole = run_bundle(SIZE_MAX), *streamed = run_bundle(1);
+	const struct dp_findings *a = dp_run_findings(whole);
+	const struct dp_findings *b = dp_run_findings(streamed);
+	const struct dp_setup *sa = dp_run_setup(whole);
+	const struct dp_setup *sb = dp_run_setup(streamed);
+	const struct dp_source *source = b->items[0].origin.source;
+	unsigned password = tl_offset_of(STREAM_BUNDLE, "Pa55-word");
+	const char *ids[] = {"DP003", "DP004", "DP201"};
+	unsigned line = 0;
+
+	ck_assert_uint_gt(a->n, 0);
+	ck_assert_uint_eq(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		ck_assert_str_eq(a->items[i].rule->id, b->items[i].rule->id);
+		ck_assert_uint_eq(a->items[i].origin.span.start,
+				  b->items[i].origin.span.start);
+		ck_assert_uint_eq(a->items[i].origin.span.end,
+				  b->items[i].origin.span.end);
+		ck_assert_str_eq(a->items[i].origin.pointer,
+				 b->items[i].origin.pointer);
+		ck_assert_str_eq(a->items[i].message, b->items[i].message);
+	}
+	for (size_t i = 0; i < DP_ARRAY_SIZE(ids); i++)
+		ck_assert_uint_eq(count_rule(streamed, ids[i], &line), 1);
+	ck_assert_uint_eq(sa->n_roles, sb->n_roles);
+	ck_assert_uint_eq(sa->n_tasks, sb->n_tasks);
+	ck_assert_uint_eq(sa->n_orphans, sb->n_orphans);
+	ck_assert_uint_eq(sa->n_notes, sb->n_notes);
+	ck_assert(value_is(&sb->creator_uid, UID_B));
+	ck_assert(dp_source_is_secret(source, password));
+	dp_run_free(whole);
+	dp_run_free(streamed);
+}
+END_TEST
+
+/* An array that is not valid JSON is never streamed: DP001 alone, as
+ * for any file, and nothing of its first elements gets into the setup. */
+START_TEST(invalid_array_not_streamed)
+{
+	static const char text[] = "[" CALLER(UID_B) ", {\"a\": }]";
+	struct dp_run_options options = {.stream_from = 1};
+	struct dp_run *run = NULL;
+	unsigned line = 0;
+
+	ck_assert_int_eq(dp_run_new(rules, &options, &run), 0);
+	ck_assert_int_eq(dp_run_add_buffer(run, "bad.json", text,
+					   strlen(text), true),
+			 0);
+	ck_assert_int_eq(dp_run_finish(run, NULL), 0);
+	ck_assert_uint_eq(count_rule(run, "DP001", &line), 1);
+	ck_assert(!dp_value_given(&dp_run_setup(run)->creator_uid));
+	dp_run_free(run);
+}
+END_TEST
+
 static Suite *
 adapters_suite(void)
 {
@@ -852,6 +944,8 @@ adapters_suite(void)
 	tcase_add_checked_fixture(tc, load_rules, free_rules);
 	tcase_add_test(tc, released_bytes_come_back);
 	tcase_add_test(tc, released_bytes_changed);
+	tcase_add_test(tc, streamed_array_same_findings);
+	tcase_add_test(tc, invalid_array_not_streamed);
 	suite_add_tcase(s, tc);
 	return s;
 }

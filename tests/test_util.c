@@ -135,6 +135,42 @@ START_TEST(arena_intern)
 }
 END_TEST
 
+/* Everything after a mark goes, everything before stays: small and
+ * oversized allocations, across new chunks, again and again. */
+START_TEST(arena_mark_reset)
+{
+	struct dp_arena *arena = dp_arena_new();
+	struct dp_arena_mark mark;
+	char *kept;
+
+	ck_assert_ptr_nonnull(arena);
+	kept = dp_arena_strndup(arena, "kept", 4);
+	dp_arena_mark(arena, &mark);
+	for (int round = 0; round < 50; round++) {
+		size_t before = dp_arena_used(arena);
+
+		for (int i = 0; i < 100; i++)
+			ck_assert_ptr_nonnull(dp_arena_alloc(arena, 1000));
+		ck_assert_ptr_nonnull(dp_arena_alloc(arena, 100000));
+		ck_assert_uint_gt(dp_arena_used(arena), before);
+		dp_arena_reset(arena, &mark);
+		ck_assert_uint_eq(dp_arena_used(arena), before);
+		ck_assert_str_eq(kept, "kept");
+	}
+	/* A mark on an empty arena frees everything. */
+	dp_arena_free(arena);
+	arena = dp_arena_new();
+	ck_assert_ptr_nonnull(arena);
+	dp_arena_mark(arena, &mark);
+	ck_assert_ptr_nonnull(dp_arena_alloc(arena, 70000));
+	ck_assert_ptr_nonnull(dp_arena_alloc(arena, 10));
+	dp_arena_reset(arena, &mark);
+	ck_assert_uint_eq(dp_arena_used(arena), 0);
+	ck_assert_str_eq(dp_arena_strndup(arena, "again", 5), "again");
+	dp_arena_free(arena);
+}
+END_TEST
+
 START_TEST(buf_basics)
 {
 	struct dp_buf buf = {0};
@@ -270,6 +306,7 @@ util_suite(void)
 	tcase_add_test(tc, arena_alignment);
 	tcase_add_test(tc, arena_growth);
 	tcase_add_test(tc, arena_intern);
+	tcase_add_test(tc, arena_mark_reset);
 	tcase_add_test(tc, buf_basics);
 	tcase_add_test(tc, buf_long_printf);
 	tcase_add_test(tc, parse_long_edges);

@@ -61,6 +61,26 @@ dp_adapter_nearest(const struct dp_json *root, unsigned *ret_matched)
 }
 
 int
+dp_adapt_array_item(struct dp_adapt_ctx *ctx, const struct dp_json *item,
+		    size_t index, unsigned *recognised)
+{
+	const struct dp_adapter *adapter = dp_adapter_detect(item);
+	const char *ptr;
+	int r;
+
+	if (!adapter)
+		return 0;
+	ptr = dp_json_pointer_index(ctx->setup->arena, "", index);
+	if (!ptr)
+		return -ENOMEM;
+	r = adapter->load(ctx, item, ptr);
+	if (r < 0)
+		return r;
+	(*recognised)++;
+	return 0;
+}
+
+int
 dp_adapt_document(struct dp_adapt_ctx *ctx, unsigned *ret_recognised)
 {
 	const struct dp_json *root = ctx->doc->root;
@@ -71,20 +91,11 @@ dp_adapt_document(struct dp_adapt_ctx *ctx, unsigned *ret_recognised)
 	if (!root)
 		goto out;
 	if (root->kind == DP_JSON_ARRAY) {
-		/* `jq -s` output: each element may be any shape. */
 		for (uint32_t i = 0; i < root->n; i++) {
-			const char *ptr;
-
-			adapter = dp_adapter_detect(root->u.items[i]);
-			if (!adapter)
-				continue;
-			ptr = dp_json_pointer_index(ctx->setup->arena, "", i);
-			if (!ptr)
-				return -ENOMEM;
-			r = adapter->load(ctx, root->u.items[i], ptr);
+			r = dp_adapt_array_item(ctx, root->u.items[i], i,
+						&recognised);
 			if (r < 0)
 				return r;
-			recognised++;
 		}
 		goto out;
 	}

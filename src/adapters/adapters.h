@@ -52,6 +52,12 @@ const struct dp_adapter *dp_adapter_nearest(const struct dp_json *root,
  */
 int dp_adapt_document(struct dp_adapt_ctx *ctx, unsigned *ret_recognised);
 
+/* Adapts element index of a top-level array (`jq -s` output: each may be
+ * any shape); adds 1 to *recognised when its shape is known.  0 or
+ * -errno. */
+int dp_adapt_array_item(struct dp_adapt_ctx *ctx, const struct dp_json *item,
+			size_t index, unsigned *recognised);
+
 /* Helpers shared by adapters. */
 
 /* A value from member key of obj (absent when missing), pointer built
