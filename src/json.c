@@ -74,7 +74,9 @@ dp_json_member(const struct dp_json *obj, const char *key)
 	for (i = 0; i < obj->n; i++) {
 		const struct dp_json_member *m = &obj->u.members[i];
 
-		if (m->key_len == key_len && memcmp(m->key, key, key_len) == 0)
+		/* Most keys differ in length or first byte: no call. */
+		if (m->key_len == key_len && m->key[0] == key[0] &&
+		    memcmp(m->key, key, key_len) == 0)
 			return m;
 	}
 	return NULL;

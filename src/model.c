@@ -173,10 +173,7 @@ dp_value_from_json(struct dp_setup *setup, const struct dp_doc *doc,
 	if (!pointer)
 		return -ENOMEM; /* a failed dp_json_pointer_join() */
 	value.origin.source = (struct dp_source *)doc->source;
-	value.origin.pointer = dp_arena_intern(setup->arena, pointer,
-					       strlen(pointer));
-	if (!value.origin.pointer)
-		return -ENOMEM;
+	value.origin.pointer = pointer;
 	if (!node || node->kind == DP_JSON_NULL) {
 		value.state = DP_VALUE_ABSENT;
 		*ret_value = value;

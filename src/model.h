@@ -211,8 +211,10 @@ int dp_setup_add_note(struct dp_setup *setup, const struct dp_origin *origin,
 
 /* A value from a JSON node of doc: PRESENT for a string (and for numbers
  * and booleans, as their text), ABSENT for NULL or JSON null.  The text
- * and pointer are copied: the value does not borrow doc, which may be
- * freed once the document is adapted.  0 or -ENOMEM. */
+ * is copied: the value does not borrow doc, which may be freed once the
+ * document is adapted.  pointer is borrowed: it must live in the setup's
+ * arena (dp_json_pointer_join() on it), as every value's does.  A NULL
+ * pointer is a join that failed: -ENOMEM.  0 or -ENOMEM. */
 int dp_value_from_json(struct dp_setup *setup, const struct dp_doc *doc,
 		       const struct dp_json *node, const char *pointer,
 		       struct dp_value *ret_value);
