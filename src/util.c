@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "util.h"
 
@@ -19,12 +20,21 @@
 /*
  * Chunks are malloc'd, not calloc'd: zeroing what is handed out is
  * cheaper than zeroing (and touching) the whole chunk up front.  The
- * first chunk is small and each next one twice the last, up to 64 KiB:
- * a run keeps one arena per document, and 10,000 small documents each
- * holding a 64 KiB chunk cost more in page faults and RSS than parsing.
+ * first chunk is small and each next one twice the last, up to 2 MiB:
+ * a small document's arena stays a few KiB (10,000 of them each holding
+ * a big chunk once cost more in page faults than parsing), the setup's
+ * grows to huge pages.
  */
 #define ARENA_FIRST_CHUNK ((size_t) 4 << 10)
-#define ARENA_CHUNK_SIZE ((size_t) 64 << 10)
+#define ARENA_CHUNK_SIZE ((size_t) 2 << 20)
+/*
+ * A chunk this big is aligned to it and offered to the kernel as a
+ * transparent huge page: a setup over 10,000 files fills 13 MB, and on
+ * a virtual machine each 4 KiB page touched costs a fault of ~10 us
+ * (50 ms in all) where a 2 MiB page costs one.  Smaller arenas never
+ * grow this far.
+ */
+#define ARENA_HUGE_CHUNK ((size_t) 2 << 20)
 #define ARENA_ALIGN	 alignof(max_align_t)
 
 struct chunk {
@@ -85,11 +95,25 @@ chunk_new(size_t size)
 {
 	struct chunk *c;
 
-	if (size > SIZE_MAX - sizeof(*c))
+	if (size > SIZE_MAX - sizeof(*c) - ARENA_HUGE_CHUNK)
 		return NULL;
-	c = malloc(sizeof(*c) + size);
-	if (!c)
-		return NULL;
+	if (sizeof(*c) + size >= ARENA_HUGE_CHUNK) {
+		size_t total = (sizeof(*c) + size + ARENA_HUGE_CHUNK - 1) &
+			       ~(ARENA_HUGE_CHUNK - 1);
+		void *p = NULL;
+
+		if (posix_memalign(&p, ARENA_HUGE_CHUNK, total) != 0)
+			return NULL;
+#ifdef MADV_HUGEPAGE
+		(void) madvise(p, total, MADV_HUGEPAGE); /* only a hint */
+#endif
+		c = p;
+		size = total - sizeof(*c);
+	} else {
+		c = malloc(sizeof(*c) + size);
+		if (!c)
+			return NULL;
+	}
 	c->next = NULL;
 	c->size = size;
 	c->used = 0;
