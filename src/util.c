@@ -45,6 +45,13 @@ struct chunk {
 	alignas(max_align_t) unsigned char data[];
 };
 
+/* The most slots the interning table grows to (2 MiB).  What repeats
+ * (pointers and texts of every file's exports) is met early; a 50 MB
+ * bundle of exports has a million strings that never repeat, and a table
+ * of them all cost more in cache misses than it saved.  When full, new
+ * strings are plain copies and lookups still find the shared ones. */
+#define SHARED_MAX ((size_t)1 << 17)
+
 /* One interned string: the copy lives in the arena. */
 struct shared_string {
 	const char *s;
@@ -316,11 +323,12 @@ dp_arena_intern(struct dp_arena *arena, const char *s, size_t len)
 			return e->s;
 	}
 	copy = dp_arena_strndup(arena, s, len);
-	if (!copy)
-		return NULL;
+	if (!copy || arena->n_shared * 2 >= SHARED_MAX)
+		return copy; /* full: a plain copy */
 	arena->shared[at] = (struct shared_string){copy, (uint32_t)len, hash};
 	/* Grown after the insert: a failed grow loses nothing. */
-	if (++arena->n_shared * 2 > arena->cap_shared && grow_shared(arena) < 0)
+	if (++arena->n_shared * 2 > arena->cap_shared &&
+	    arena->cap_shared < SHARED_MAX && grow_shared(arena) < 0)
 		return NULL;
 	return copy;
 }

@@ -130,6 +130,16 @@ START_TEST(arena_intern)
 	ck_assert_ptr_eq(dp_arena_intern(shared, "ab\0c", 4),
 			 dp_arena_intern(shared, "ab\0cd", 4));
 	ck_assert_str_eq(dp_arena_intern(shared, "", 0), "");
+	/* Past the table's size, new strings are plain copies (each call a
+	 * new one) and the ones shared before still are. */
+	for (int i = 0; i < 70000; i++) {
+		int n = snprintf(text, sizeof(text), "/many/%d", i);
+
+		ck_assert_str_eq(dp_arena_intern(shared, text, (size_t)n), text);
+	}
+	ck_assert_ptr_ne(dp_arena_intern(shared, "/many/69999", 11),
+			 dp_arena_intern(shared, "/many/69999", 11));
+	ck_assert_ptr_eq(dp_arena_intern(shared, "/Statement/7", 12), first[7]);
 	dp_arena_free(plain);
 	dp_arena_free(shared);
 }
