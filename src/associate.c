@@ -396,7 +396,8 @@ dp_associate_attach(struct dp_setup *setup, struct dp_role *role,
 
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < setup->n_orphans; i++)
+	/* From the end: an adapter attaches the list it just added. */
+	for (size_t i = setup->n_orphans; i-- > 0;)
 		if (setup->orphans[i] == list) {
 			memmove(&setup->orphans[i], &setup->orphans[i + 1],
 				(setup->n_orphans - i - 1) *
@@ -405,6 +406,33 @@ dp_associate_attach(struct dp_setup *setup, struct dp_role *role,
 			break;
 		}
 	return 0;
+}
+
+int
+dp_associate_attach_later(struct dp_setup *setup, struct dp_role *role,
+			  struct dp_attachment_list *list)
+{
+	int r = attach(setup, role, list);
+
+	if (r == 0)
+		list->attached = true;
+	return r;
+}
+
+void
+dp_associate_prune(struct dp_setup *setup)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < setup->n_orphans; i++)
+		if (!setup->orphans[i]->attached)
+			setup->orphans[kept++] = setup->orphans[i];
+	setup->n_orphans = kept;
+	kept = 0;
+	for (size_t i = 0; i < setup->n_tasks; i++)
+		if (!setup->tasks[i]->merged)
+			setup->tasks[kept++] = setup->tasks[i];
+	setup->n_tasks = kept;
 }
 
 /* Says why l stays unassociated.  0 or -ENOMEM. */
@@ -511,13 +539,23 @@ dp_associate_instance(struct dp_setup *setup, struct dp_task *task,
 		      struct dp_task *instance)
 {
 	merge_instance(task, instance);
-	for (size_t i = 0; i < setup->n_tasks; i++)
+	for (size_t i = setup->n_tasks; i-- > 0;)
 		if (setup->tasks[i] == instance) {
 			memmove(&setup->tasks[i], &setup->tasks[i + 1],
 				(setup->n_tasks - i - 1) * sizeof(*setup->tasks));
 			setup->n_tasks--;
 			break;
 		}
+	return 0;
+}
+
+int
+dp_associate_instance_later(struct dp_setup *setup, struct dp_task *task,
+			    struct dp_task *instance)
+{
+	(void)setup;
+	merge_instance(task, instance);
+	instance->merged = true;
 	return 0;
 }
 
@@ -577,6 +615,7 @@ dp_associate(struct dp_setup *setup)
 {
 	int r;
 
+	dp_associate_prune(setup);
 	r = merge_duplicate_roles(setup);
 	if (r == 0)
 		r = associate_attachments(setup);

@@ -147,6 +147,8 @@ struct dp_task {
 	 * *_instance) rather than a configured task: associate.c merges it
 	 * into the task that runs on it, or keeps it on its own. */
 	bool instance_only;
+	/* Merged into its task; leaves setup->tasks at dp_associate_prune(). */
+	bool merged;
 };
 
 /* An attachment list before association (associate.c), and afterwards
@@ -159,6 +161,8 @@ struct dp_attachment_list {
 				      not taken from a file name */
 	struct dp_attachment *attachments;
 	size_t n_attachments;
+	/* Given to its role; leaves setup->orphans at dp_associate_prune(). */
+	bool attached;
 };
 
 /* Something the report should say that is not a rule finding. */

@@ -1014,8 +1014,8 @@ link_attachments(struct tf *tf)
 			target = referenced(tf, res, "role_name", TF_ROLE);
 		if (!target || !target->role)
 			continue; /* associate.c looks further, or notes it */
-		if (dp_associate_attach(tf->ctx->setup, target->role,
-					res->list) < 0) {
+		if (dp_associate_attach_later(tf->ctx->setup, target->role,
+					      res->list) < 0) {
 			free(names);
 			return -ENOMEM;
 		}
@@ -1099,8 +1099,8 @@ link_instances(struct tf *tf)
 			inst = only_instance;
 		if (!inst || !inst->task)
 			continue;
-		if (dp_associate_instance(tf->ctx->setup, job->task,
-					  inst->task) < 0)
+		if (dp_associate_instance_later(tf->ctx->setup, job->task,
+						inst->task) < 0)
 			goto nomem;
 		inst->task = NULL;
 	}
@@ -1179,6 +1179,8 @@ load(struct dp_adapt_ctx *ctx, const struct dp_json *root, const char *pointer)
 		r = link_attachments(&tf);
 	if (r == 0)
 		r = link_instances(&tf);
+	/* Linked lists and instances leave the setup's arrays at once. */
+	dp_associate_prune(ctx->setup);
 	for (size_t i = 0; r == 0 && i < tf.n_res; i++)
 		r = note_unknowns(&tf, &tf.res[i]);
 	for (size_t i = 0; i < tf.n_res; i++) {
