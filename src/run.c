@@ -890,6 +890,9 @@ dp_run_finish(struct dp_run *run, char **reterr_msg)
 	bool *defaults = NULL;
 	int r, engine_r;
 
+	/* Every document is in: what is shared stays shared, the table
+	 * that found it (up to 2 MiB) is not needed any more. */
+	dp_arena_stop_sharing(run->setup->arena);
 	if ((r = set_creator(run)) < 0 || (r = dp_associate(run->setup)) < 0 ||
 	    (r = dp_classify_endpoints(run->setup,
 				       dp_ruleset_table(run->rules, "engines"))) < 0)

@@ -251,6 +251,14 @@ dp_arena_share_strings(struct dp_arena *arena)
 	return 0;
 }
 
+void
+dp_arena_stop_sharing(struct dp_arena *arena)
+{
+	free(arena->shared);
+	arena->shared = NULL;
+	arena->n_shared = arena->cap_shared = 0;
+}
+
 /* Eight bytes a step: pointers and texts are short, and this runs once
  * per value an adapter reads. */
 uint64_t

@@ -60,6 +60,11 @@ void dp_arena_reset(struct dp_arena *arena, const struct dp_arena_mark *mark);
  */
 int dp_arena_share_strings(struct dp_arena *arena);
 
+/* Frees the interning table (the strings stay): from now on
+ * dp_arena_intern() makes plain copies.  For a setup whose documents are
+ * all read. */
+void dp_arena_stop_sharing(struct dp_arena *arena);
+
 /* A NUL-terminated copy of the len bytes at s, shared with every equal
  * string interned before when the arena shares strings, a new copy else.
  * Never write to it.  NULL on ENOMEM. */
