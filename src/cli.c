@@ -113,7 +113,7 @@ dp_cli_usage(FILE *out)
 	      "      --rules-dir DIR      load more rule files from DIR (same format as rules/)\n"
 	      "      --lang LANG          en or zh (default: from LANG)\n"
 	      "      --max-file-size SIZE larger inputs are not read (default 64M,\n"
-	      "                           at most 256M; K and M suffixes)\n"
+	      "                           at most 2G; K, M and G suffixes)\n"
 	      "      --max-depth N        JSON nested deeper is invalid (default 512)\n"
 	      "      --max-findings N     findings shown per file (default 1000;\n"
 	      "                           0: all)\n"
@@ -224,7 +224,8 @@ parse_format(const char *arg, const char **ret, char **reterr_msg)
 			   "json, sarif, github, junit, diff)", arg);
 }
 
-/* "500", "500K", "64M": bytes, KiB, MiB; from 1 byte to the ceiling. */
+/* "500", "500K", "64M", "1G": bytes, KiB, MiB, GiB; from 1 byte to the
+ * ceiling. */
 static int
 parse_size(const char *arg, size_t *ret, char **reterr_msg)
 {
@@ -238,6 +239,8 @@ parse_size(const char *arg, size_t *ret, char **reterr_msg)
 			unit = 1024;
 		else if (digits[len - 1] == 'M' || digits[len - 1] == 'm')
 			unit = 1024 * 1024;
+		else if (digits[len - 1] == 'G' || digits[len - 1] == 'g')
+			unit = 1024 * 1024 * 1024;
 		if (unit > 1)
 			digits[len - 1] = '\0';
 		if (dp_parse_long(digits, 1,
@@ -248,7 +251,7 @@ parse_size(const char *arg, size_t *ret, char **reterr_msg)
 		}
 	}
 	return usage_error(reterr_msg, "--max-file-size takes a size from 1 "
-			   "byte to 256M (like 500K or 64M), not '%s'", arg);
+			   "byte to 2G (like 500K, 64M or 1G), not '%s'", arg);
 }
 
 static int

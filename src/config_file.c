@@ -317,7 +317,7 @@ number_value(struct reader *rd, const struct dp_json_member *m, long min,
 	return 0;
 }
 
-/* max_file_size: bytes as a number, or "500K" / "64M" as on the
+/* max_file_size: bytes as a number, or "500K" / "64M" / "1G" as on the
  * command line. */
 static int
 size_value(struct reader *rd, const struct dp_json_member *m, size_t *ret)
@@ -334,6 +334,8 @@ size_value(struct reader *rd, const struct dp_json_member *m, size_t *ret)
 			unit = 1024;
 		else if (strchr("Mm", digits[v->n - 1]))
 			unit = 1024 * 1024;
+		else if (strchr("Gg", digits[v->n - 1]))
+			unit = 1024 * 1024 * 1024;
 		if (unit > 1)
 			digits[v->n - 1] = '\0';
 		if (dp_parse_long(digits, 1, ceiling / unit, &n) == 0) {
@@ -346,7 +348,8 @@ size_value(struct reader *rd, const struct dp_json_member *m, size_t *ret)
 		return 0;
 	}
 	return fail(rd, v->span, "\"max_file_size\" takes a size from 1 byte "
-		    "to 256M (a number of bytes, or like \"500K\" or \"64M\")");
+		    "to 2G (a number of bytes, or like \"500K\", \"64M\" or "
+		    "\"1G\")");
 }
 
 static int

@@ -57,7 +57,7 @@ struct dp_source {
  * no option raises it past: offsets are uint32_t, and a run keeps every
  * input in memory. */
 #define DP_MAX_FILE_SIZE_DEFAULT ((size_t)64 << 20)  /* 64 MiB */
-#define DP_MAX_FILE_SIZE_CEILING ((size_t)256 << 20) /* 256 MiB */
+#define DP_MAX_FILE_SIZE_CEILING ((size_t)2 << 30) /* 2 GiB */
 
 /*
  * Reads path ("-" = standard input) into a new source and checks its

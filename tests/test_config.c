@@ -206,8 +206,8 @@ START_TEST(errors_have_positions)
 		{"{\"max_depth\": 0}", "c.json:1:15: \"max_depth\" takes a whole "
 		 "number from 1 to 4096"},
 		{"{\"max_findings\": -1}", "\"max_findings\" takes a whole number"},
-		{"{\"max_file_size\": \"1G\"}", "c.json:1:19: \"max_file_size\" "
-		 "takes a size from 1 byte to 256M"},
+		{"{\"max_file_size\": \"3G\"}", "c.json:1:19: \"max_file_size\" "
+		 "takes a size from 1 byte to 2G"},
 		{"{\"max_file_size\": 1.5}", "\"max_file_size\" takes a size"},
 		{"{\"waivers\": {}}", "c.json:1:13: \"waivers\" must be a list"},
 		{"{\"waivers\": [{\"rule\": \"DP201\", \"path\": \"x\", \"expires\": "
