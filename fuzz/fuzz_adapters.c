@@ -4,7 +4,8 @@
  * into one setup, the shipped rules, sorting and every report format.
  * The input is one to four documents separated by a line "--"; the
  * first byte picks their file names (which association looks at), the
- * creator account, the language and the output format.
+ * creator account, the language, the output format and whether arrays
+ * are streamed.
  */
 #include "config.h"
 
@@ -60,6 +61,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	end = (const char *) data + size;
 	options.lang = (pick & 2) ? DP_LANG_ZH : DP_LANG_EN;
 	options.creator_uid = (pick & 4) ? "1234567890123456" : NULL;
+	/* A top-level array of any size one element at a time, or (0) the
+	 * default of 1 MiB: both paths (bit 0x40 also picks the format). */
+	options.stream_from = (pick & 0x40) ? 1 : 0;
 	if (dp_run_new(rules, &options, &run) < 0)
 		return 0;
 	for (size_t i = 0; i < MAX_DOCS && text <= end; i++) {
