@@ -119,15 +119,8 @@ static int
 visit_member(void *data, const struct dp_ctx *ctx)
 {
 	struct collection *col = data;
-	const struct dp_value *v;
-	int r;
 
-	if (col->field->each)
-		return col->field->each(col->field, ctx, add_member, col);
-	for (size_t i = 0; (v = dp_field_get(col->field, ctx, i)); i++)
-		if ((r = add_member(col, v)) < 0)
-			return r;
-	return 0;
+	return dp_field_each(col->field, ctx, add_member, col);
 }
 
 /* The context with everything below level `within` taken away, so that
@@ -414,15 +407,7 @@ static void
 nearest_of_field(struct nearest *nr, const struct dp_field *field,
 		 const struct dp_ctx *ctx)
 {
-	const struct dp_value *v;
-
-	if (field->each) {
-		field->each(field, ctx, feed_value, nr);
-		return;
-	}
-	for (size_t i = 0; (v = dp_field_get(field, ctx, i)); i++)
-		if (feed_value(nr, v))
-			return;
+	dp_field_each(field, ctx, feed_value, nr);
 }
 
 int

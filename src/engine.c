@@ -92,32 +92,39 @@ walk_role(const struct dp_walker *w, struct dp_ctx ctx, enum dp_level level)
 	return walk_trust(w, ctx, level);
 }
 
+/* The task's contexts of level: the task, or its endpoints (only the
+ * pinned one when ctx pins an endpoint). */
+static int
+walk_task(const struct dp_walker *w, struct dp_ctx ctx, enum dp_level level)
+{
+	const struct dp_task *task = ctx.task;
+	int r;
+
+	if (level == DP_LEVEL_TASK || ctx.endpoint)
+		return w->visit(w->data, &ctx);
+	ctx.endpoint = &task->source;
+	r = w->visit(w->data, &ctx);
+	ctx.endpoint = &task->destination;
+	if (r == 0)
+		r = w->visit(w->data, &ctx);
+	return r;
+}
+
 static int
 walk_tasks(const struct dp_walker *w, struct dp_ctx ctx, enum dp_level level)
 {
 	const struct dp_setup *setup = ctx.setup;
-	const struct dp_task *pinned = ctx.task;
 	int r;
 
+	/* A context that pins a task holds just that one: every context
+	 * with a task came from this walk, so it is one of setup->tasks. */
+	if (ctx.task) {
+		r = walk_task(w, ctx, level);
+		return r < 0 ? r : 0;
+	}
 	for (size_t t = 0; t < setup->n_tasks; t++) {
-		const struct dp_task *task = setup->tasks[t];
-
-		/* Only the pinned task when there is one; every task else. */
-		if (pinned && pinned != task)
-			continue;
-		ctx.task = task;
-		if (level == DP_LEVEL_TASK || ctx.endpoint) {
-			/* A context that pins an endpoint holds just that one. */
-			r = w->visit(w->data, &ctx);
-		} else {
-			ctx.endpoint = &task->source;
-			r = w->visit(w->data, &ctx);
-			ctx.endpoint = &task->destination;
-			if (r == 0)
-				r = w->visit(w->data, &ctx);
-			ctx.endpoint = NULL;
-		}
-		if (r < 0)
+		ctx.task = setup->tasks[t];
+		if ((r = walk_task(w, ctx, level)) < 0)
 			return r;
 	}
 	return 0;
@@ -314,18 +321,32 @@ dp_engine_match(struct dp_eval *ev, struct dp_regex *pattern,
 	return r;
 }
 
+/* A pattern matched against the values of a field, one at a time. */
+struct value_match {
+	struct dp_eval *ev;
+	struct dp_regex *pattern;
+	bool unknown;  /* a value seen so far cannot be checked */
+};
+
+static int
+match_value(void *data, const struct dp_value *v)
+{
+	struct value_match *vm = data;
+
+	if (v->state == DP_VALUE_UNKNOWN)
+		vm->unknown = true;
+	return dp_engine_match(vm->ev, vm->pattern, v, NULL);
+}
+
 /* Does some value of each required field match its pattern? */
 static int
 requirements_hold(struct dp_eval *ev, const struct dp_ctx *ctx,
 		  const struct dp_requirement *req, size_t n)
 {
 	for (size_t k = 0; k < n; k++) {
-		const struct dp_value *v;
-		int r = 0;
+		struct value_match vm = {.ev = ev, .pattern = req[k].pattern};
+		int r = dp_field_each(req[k].field, ctx, match_value, &vm);
 
-		for (size_t i = 0; r == 0 &&
-				   (v = dp_field_get(req[k].field, ctx, i)); i++)
-			r = dp_engine_match(ev, req[k].pattern, v, NULL);
 		if (r <= 0)
 			return r;
 	}
@@ -407,19 +428,12 @@ requirements_may_hold(struct dp_eval *ev, const struct dp_ctx *ctx,
 		      const struct dp_requirement *req, size_t n)
 {
 	for (size_t k = 0; k < n; k++) {
-		const struct dp_value *v;
-		bool unknown = false;
-		int r = 0;
+		struct value_match vm = {.ev = ev, .pattern = req[k].pattern};
+		int r = dp_field_each(req[k].field, ctx, match_value, &vm);
 
-		for (size_t i = 0; r == 0 &&
-				   (v = dp_field_get(req[k].field, ctx, i)); i++) {
-			if (v->state == DP_VALUE_UNKNOWN)
-				unknown = true;
-			r = dp_engine_match(ev, req[k].pattern, v, NULL);
-		}
 		if (r < 0)
 			return r;
-		if (r == 0 && !unknown)
+		if (r == 0 && !vm.unknown)
 			return 0;
 	}
 	return 1;
@@ -549,12 +563,34 @@ check_document(struct dp_eval *ev, const struct dp_ctx *ctx)
 	return emit(ev, ctx, NULL, NULL, where);
 }
 
+/* The selected field's values in one context, checked one at a time. */
+struct selected {
+	struct dp_eval *ev;
+	const struct dp_ctx *ctx;
+};
+
+#define STOP 1 /* a MISSING check reads the first value only */
+
+static int
+check_selected(void *data, const struct dp_value *v)
+{
+	struct selected *sel = data;
+	struct dp_value copy;
+	int r;
+
+	if (v->state == DP_VALUE_UNKNOWN)
+		return 0; /* not checkable: the adapters said so */
+	copy = *v; /* a check may read the same field again */
+	if ((r = check_value(sel->ev, sel->ctx, &copy)) < 0)
+		return r;
+	return sel->ev->check->type == DP_CHECK_MISSING ? STOP : 0;
+}
+
 static int
 visit_rule(void *data, const struct dp_ctx *ctx)
 {
 	struct dp_eval *ev = data;
-	const struct dp_value *v;
-	struct dp_value copy;
+	struct selected sel = {.ev = ev, .ctx = ctx};
 	int r;
 
 	if (ev->check->type == DP_CHECK_DIAGNOSTIC ||
@@ -562,16 +598,8 @@ visit_rule(void *data, const struct dp_ctx *ctx)
 		return check_document(ev, ctx);
 	if ((r = where_holds(ev, ctx)) <= 0)
 		return r;
-	for (size_t i = 0; (v = dp_field_get(ev->field, ctx, i)); i++) {
-		if (v->state == DP_VALUE_UNKNOWN)
-			continue; /* not checkable: the adapters said so */
-		copy = *v; /* a check may read the same field again */
-		if ((r = check_value(ev, ctx, &copy)) < 0)
-			return r;
-		if (ev->check->type == DP_CHECK_MISSING)
-			break;
-	}
-	return 0;
+	r = dp_field_each(ev->field, ctx, check_selected, &sel);
+	return r < 0 ? r : 0;
 }
 
 static int

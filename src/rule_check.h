@@ -112,6 +112,24 @@ dp_field_get(const struct dp_field *field, const struct dp_ctx *ctx, size_t i)
 	return field->get(field, ctx, i);
 }
 
+/* Calls fn with each value of field in ctx (see dp_field_each_fn):
+ * through the field's each when it has one, where the i-th value alone
+ * costs a search, else through its getter. */
+static inline int
+dp_field_each(const struct dp_field *field, const struct dp_ctx *ctx,
+	      dp_value_fn fn, void *data)
+{
+	const struct dp_value *v;
+	int r;
+
+	if (field->each)
+		return field->each(field, ctx, fn, data);
+	for (size_t i = 0; (v = dp_field_get(field, ctx, i)); i++)
+		if ((r = fn(data, v)))
+			return r;
+	return 0;
+}
+
 /* The field called name, or NULL. */
 const struct dp_field *dp_field_find(const char *name);
 
