@@ -51,6 +51,10 @@ struct dp_source {
 	 * whether they are still the same.  See run.c. */
 	bool released;
 	uint64_t bytes_hash;
+
+	/* data is static bytes, not the source's (dp_source_read_expect()):
+	 * never freed nor written. */
+	bool borrowed;
 };
 
 /* The size limit when none is given (--max-file-size), and the ceiling
@@ -69,6 +73,20 @@ struct dp_source {
  */
 int dp_source_read(const char *path, size_t max_size,
 		   struct dp_source **ret_source);
+
+/*
+ * dp_source_read() of a file that may hold exactly the bytes known
+ * (known_len of them, NUL-terminated, static), which passed every
+ * encoding check before - the built-in copy of a catalog file
+ * (catalog.h).  When the file's bytes are the same, the source borrows
+ * known as its data (->borrowed) instead of a copy, the UTF-8 scan is
+ * not done again, and *ret_same is true; else it is dp_source_read()
+ * exactly, with *ret_same false.  known may be NULL.  ret_same is
+ * written on success only, and may be NULL.
+ */
+int dp_source_read_expect(const char *path, size_t max_size,
+			  const char *known, size_t known_len,
+			  struct dp_source **ret_source, bool *ret_same);
 
 /*
  * Wraps bytes that are already in memory (tests, fuzzers, the benchmark).

@@ -103,6 +103,17 @@ struct dp_doc {
 int dp_doc_parse(const struct dp_source *source,
 		 const struct dp_json_limits *limits, struct dp_doc **ret_doc);
 
+/*
+ * Added for the built-in catalog (catalog.h): a new document over source
+ * with no tree (root NULL), no diagnostics and the default limits, for
+ * a tree that is not parsed but laid out in doc->arena from the one
+ * dp_doc_parse() built from the very same bytes at build time; the
+ * caller sets root.  Returns 0, -EINVAL, -EFBIG, -ENOMEM; *ret_doc is
+ * set only on success.
+ */
+int dp_doc_new_unparsed(const struct dp_source *source,
+			struct dp_doc **ret_doc);
+
 /* Called with each element of a top-level array, in order, as soon as
  * it is parsed; its nodes (and whatever was parsed into doc's arena
  * meanwhile, embedded documents too) are freed when it returns.

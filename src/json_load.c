@@ -1074,6 +1074,27 @@ dp_doc_parse(const struct dp_source *source,
 	return 0;
 }
 
+/*
+ * Added for the built-in catalog (catalog.h): an empty document that
+ * catalog.c fills with the tree dp_doc_parse() built from the same bytes
+ * at build time, in the doc's own arena, as a parse would have.
+ */
+int
+dp_doc_new_unparsed(const struct dp_source *source, struct dp_doc **ret_doc)
+{
+	struct dp_doc *doc;
+
+	if (!source || !ret_doc)
+		return -EINVAL;
+	if (source->len >= UINT32_MAX)
+		return -EFBIG;
+	doc = doc_new(source, NULL);
+	if (!doc)
+		return -ENOMEM;
+	*ret_doc = doc;
+	return 0;
+}
+
 /* Whether source holds a top-level array that can be streamed. */
 static int
 streamable(const struct dp_source *source, const struct dp_json_limits *limits,

@@ -23,7 +23,6 @@
 struct dp_regex {
 	char *pattern;
 	pcre2_code *code;             /* NULL: deferred, or invalid */
-	pcre2_match_data *match_data;
 	unsigned uses;
 	int jit; /* 0 not yet, 1 on, -1 unavailable */
 	/* A deferred pattern: where it is, and why it did not compile. */
@@ -35,6 +34,10 @@ struct dp_regex {
 static uint32_t match_limit = DP_REGEX_MATCH_LIMIT_DEFAULT;
 static uint32_t depth_limit = DP_REGEX_DEPTH_LIMIT_DEFAULT;
 static pcre2_match_context *match_context;
+/* One match data for every pattern: a match's groups are copied out
+ * before it returns, and PCRE2 keeps its backtracking frames here, so
+ * a run that matches a hundred patterns allocates them once. */
+static pcre2_match_data *match_data;
 
 /* Whether to JIT at all: code PCRE2 generates at run time reads memory
  * valgrind cannot follow ("depends on uninitialised value" in ???),
@@ -55,7 +58,7 @@ dp_regex_set_limits(uint32_t new_match_limit, uint32_t new_depth_limit)
 	}
 }
 
-/* The one match context, created on first use. */
+/* The one match context (and match data), created on first use. */
 static pcre2_match_context *
 context(void)
 {
@@ -66,10 +69,15 @@ context(void)
 		pcre2_set_match_limit(match_context, match_limit);
 		pcre2_set_depth_limit(match_context, depth_limit);
 	}
+	if (!match_data) {
+		match_data = pcre2_match_data_create(DP_REGEX_MAX_GROUPS, NULL);
+		if (!match_data)
+			return NULL;
+	}
 	return match_context;
 }
 
-/* Compiles regex->pattern into regex->code and its match data.  0;
+/* Compiles regex->pattern into regex->code.  0;
  * -EINVAL with *reterr_msg and *reterr_offset when given; -ENOMEM. */
 static int
 compile(struct dp_regex *regex, char **reterr_msg, size_t *reterr_offset)
@@ -90,12 +98,6 @@ compile(struct dp_regex *regex, char **reterr_msg, size_t *reterr_offset)
 		if (reterr_offset)
 			*reterr_offset = offset;
 		return -EINVAL;
-	}
-	regex->match_data = pcre2_match_data_create(DP_REGEX_MAX_GROUPS, NULL);
-	if (!regex->match_data) {
-		pcre2_code_free(regex->code);
-		regex->code = NULL;
-		return -ENOMEM;
 	}
 	return 0;
 }
@@ -200,7 +202,7 @@ dp_regex_match(struct dp_regex *regex, const char *subject, size_t len,
 				     ? 1 : -1;
 	}
 	rc = pcre2_match(regex->code, (PCRE2_SPTR)subject, len, 0, 0,
-			 regex->match_data, mctx);
+			 match_data, mctx);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
@@ -212,8 +214,8 @@ dp_regex_match(struct dp_regex *regex, const char *subject, size_t len,
 		return -EINVAL;
 	if (!ret_match)
 		return 1;
-	ovector = pcre2_get_ovector_pointer(regex->match_data);
-	pairs = pcre2_get_ovector_count(regex->match_data);
+	ovector = pcre2_get_ovector_pointer(match_data);
+	pairs = pcre2_get_ovector_count(match_data);
 	for (uint32_t i = 0; i < DP_REGEX_MAX_GROUPS; i++) {
 		bool set = i < pairs && i < (uint32_t)rc &&
 			   ovector[2 * i] != PCRE2_UNSET;
@@ -235,7 +237,6 @@ dp_regex_free(struct dp_regex *regex)
 {
 	if (!regex)
 		return;
-	pcre2_match_data_free(regex->match_data);
 	pcre2_code_free(regex->code);
 	free(regex->pattern);
 	free(regex->error);

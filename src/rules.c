@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "catalog.h"
 #include "rule_check.h"
 #include "json.h"
 #include "regex.h"
@@ -196,6 +197,11 @@ struct loader {
 	struct dp_source *source;
 	struct dp_doc *doc;
 	char *error;              /* first error, "file:line:col: what" */
+	/* doc is the built-in tree of these very bytes (catalog.h), which
+	 * the generator loaded without an error through this same code
+	 * (it links the same objects): what depends on the bytes alone and
+	 * passed then - templates - is not checked again. */
+	bool builtin;
 	struct dp_rule **rules;
 	size_t n_rules;
 	struct regex_list regexes;
@@ -839,6 +845,9 @@ validate_template(struct loader *ld, const struct dp_json *node)
 	size_t len = 0;
 	struct dp_span at = node->span;
 
+	/* dp_tmpl_validate() depends on the string only. */
+	if (ld->builtin)
+		return 0;
 	if (node->kind != DP_JSON_STRING ||
 	    dp_tmpl_validate(node->u.str, &bad, &len) == 0)
 		return 0;
@@ -1239,15 +1248,59 @@ loader_drop(struct loader *ld)
 	ld->regexes.n = 0;
 }
 
-/* Loads one rule file whose bytes are in source (taken over). */
+/*
+ * Reads the catalog file at path: *ret_known is its built-in copy when
+ * the bytes are exactly those of the built-in file of that name
+ * (catalog.h) - then the source borrows them, unchecked again - else
+ * NULL.
+ */
 static int
-load_rule_source(struct dp_ruleset *set, struct dp_source *source,
-		 char **reterr_msg)
+read_catalog_file(const struct dp_ruleset *set, const char *path,
+		  struct dp_source **ret_source,
+		  const struct dp_catalog_file **ret_known)
 {
-	struct loader ld = {.set = set, .source = source};
+	const char *slash = strrchr(path, '/');
+	const struct dp_catalog_file *known = NULL;
+	bool same = false;
 	int r;
 
-	r = dp_doc_parse(source, NULL, &ld.doc);
+	if (!set->no_builtin)
+		known = dp_catalog_find(slash ? slash + 1 : path);
+	r = dp_source_read_expect(path, DP_MAX_FILE_SIZE_DEFAULT,
+				  known ? dp_catalog_bytes(known) : NULL,
+				  known ? known->len : 0, ret_source, &same);
+	if (r == 0)
+		*ret_known = same ? known : NULL;
+	return r;
+}
+
+/* The doc of source: the built-in tree of the same bytes when known is
+ * set, else parsed. */
+static int
+make_doc(struct dp_ruleset *set, const struct dp_source *source,
+	 const struct dp_catalog_file *known, struct dp_doc **ret_doc)
+{
+	int r;
+
+	if (!known)
+		return dp_doc_parse(source, NULL, ret_doc);
+	r = dp_catalog_doc(known, source, ret_doc);
+	if (r == 0)
+		set->n_builtin++;
+	return r;
+}
+
+/* Loads one rule file whose bytes are in source (taken over); known:
+ * see make_doc(). */
+static int
+load_rule_source(struct dp_ruleset *set, struct dp_source *source,
+		 const struct dp_catalog_file *known, char **reterr_msg)
+{
+	struct loader ld = {.set = set, .source = source,
+			     .builtin = known != NULL};
+	int r;
+
+	r = make_doc(set, source, known, &ld.doc);
 	if (r < 0) {
 		dp_source_free(source);
 		return r;
@@ -1288,7 +1341,7 @@ dp_ruleset_load_buffer(struct dp_ruleset *set, const char *name,
 
 	if (r < 0)
 		return r;
-	return load_rule_source(set, source, reterr_msg);
+	return load_rule_source(set, source, NULL, reterr_msg);
 }
 
 /* Reads and parses a listed table; 1 when loaded, else -errno or
@@ -1298,12 +1351,13 @@ read_table(struct dp_ruleset *set, struct dp_table *table, char **reterr_msg)
 {
 	struct dp_source *source = NULL;
 	struct dp_doc *doc = NULL;
+	const struct dp_catalog_file *known = NULL;
 	int r;
 
-	r = dp_source_read(table->path, DP_MAX_FILE_SIZE_DEFAULT, &source);
+	r = read_catalog_file(set, table->path, &source, &known);
 	if (r < 0)
 		return r;
-	r = dp_doc_parse(source, NULL, &doc);
+	r = make_doc(set, source, known, &doc);
 	if (r < 0) {
 		dp_source_free(source);
 		return r;
@@ -1368,6 +1422,7 @@ load_each(struct dp_ruleset *set, const char *dir, bool tables,
 	for (int i = 0; i < n; i++) {
 		char *path = dp_asprintf("%s/%s", dir, entries[i]->d_name);
 		struct dp_source *source = NULL;
+		const struct dp_catalog_file *known = NULL;
 
 		if (!path)
 			r = -ENOMEM;
@@ -1375,9 +1430,10 @@ load_each(struct dp_ruleset *set, const char *dir, bool tables,
 			entries[i]->d_name[strlen(entries[i]->d_name) - 5] = '\0';
 			r = add_table(set, path, entries[i]->d_name);
 		} else if (r == 0) {
-			r = dp_source_read(path, DP_MAX_FILE_SIZE_DEFAULT, &source);
+			r = read_catalog_file(set, path, &source, &known);
 			if (r == 0)
-				r = load_rule_source(set, source, reterr_msg);
+				r = load_rule_source(set, source, known,
+						     reterr_msg);
 			else if (reterr_msg)
 				*reterr_msg = dp_asprintf("%s: %s", path, strerror(-r));
 		}
@@ -1482,6 +1538,12 @@ void
 dp_ruleset_defer_patterns(struct dp_ruleset *set, bool defer)
 {
 	set->defer_patterns = defer;
+}
+
+void
+dp_ruleset_use_builtin(struct dp_ruleset *set, bool use)
+{
+	set->no_builtin = !use;
 }
 
 int

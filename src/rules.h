@@ -7,7 +7,8 @@
  * Ownership: a dp_ruleset owns its rules, their compiled patterns, their
  * texts and the loaded rule files (kept for positions) until
  * dp_ruleset_free().  Findings borrow rules; a ruleset must outlive every
- * report made with it.
+ * report made with it.  Files whose bytes are those of the built-in copy
+ * of rules/ (catalog.h) borrow its static trees.
  */
 #ifndef DP_RULES_H
 #define DP_RULES_H
@@ -100,6 +101,8 @@ struct dp_ruleset {
 	struct dp_regex **regexes;  /* every compiled pattern */
 	size_t n_regexes;
 	bool defer_patterns;
+	bool no_builtin;            /* dp_ruleset_use_builtin(false) */
+	size_t n_builtin;           /* files that matched the built-in copy */
 };
 
 #define DP_MAX_RULES 4096
@@ -130,6 +133,14 @@ int dp_ruleset_load_dir(struct dp_ruleset *set, const char *dir,
  * gives "file:line:col: invalid pattern: what", as a load would have.
  */
 void dp_ruleset_defer_patterns(struct dp_ruleset *set, bool defer);
+
+/*
+ * Whether a file read whose bytes are exactly those of the copy of
+ * rules/ built into the program (catalog.h) takes its tree from there
+ * instead of being parsed (the default: true).  The result is the same
+ * either way; tests compare the two.
+ */
+void dp_ruleset_use_builtin(struct dp_ruleset *set, bool use);
 
 /* Compiles every deferred pattern now.  0; -EINVAL with *reterr_msg a
  * malloc'd "file:line:col: invalid pattern: what"; -ENOMEM. */

@@ -1,0 +1,81 @@
+/*
+ * catalog.h - the copy of rules/ built into the program: the bytes of
+ * each catalog file and the tree dp_doc_parse() built from them at build
+ * time (src/gen_catalog.c writes catalog_data.c).  rules.c uses a stored
+ * tree only for a file read at run time whose bytes are exactly these;
+ * any other file is parsed as usual, so rules/ stays the source of truth.
+ *
+ * The stored trees hold no pointers, only offsets: a pointer in static
+ * data is a relocation that the dynamic loader writes at every start, a
+ * page fault for every page of them.  dp_catalog_doc() lays a tree out
+ * as dp_json nodes in the doc's arena; its strings stay in the static
+ * pool.  Ownership: the data is static, never freed; a doc's nodes are
+ * its arena's, its strings are borrowed from here.
+ */
+#ifndef DP_CATALOG_H
+#define DP_CATALOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "input.h"
+
+struct dp_doc;
+
+/* A dp_json without pointers: ref is the pool offset of a STRING's or
+ * NUMBER's NUL-terminated text, the index of an ARRAY's first item or of
+ * an OBJECT's first member, else 0. */
+struct dp_catalog_node {
+	uint8_t kind;           /* enum dp_json_kind */
+	struct dp_span span;
+	uint32_t n;
+	uint32_t ref;
+};
+
+struct dp_catalog_member {
+	uint32_t key;           /* pool offset of the decoded key */
+	uint32_t key_len;
+	struct dp_span key_span;
+	uint32_t value;         /* node index */
+};
+
+#define DP_CATALOG_NAME_MAX 48
+
+/* One file: its bytes, and its tree (root first) as ranges of the
+ * arrays below; the indices inside a file's nodes are global. */
+struct dp_catalog_file {
+	char name[DP_CATALOG_NAME_MAX]; /* file name: "dp0-input.json" */
+	uint32_t bytes;         /* pool offset; NUL-terminated */
+	uint32_t len;
+	uint32_t node, n_nodes;
+	uint32_t member, n_members;
+	uint32_t item, n_items;
+};
+
+/* Defined by the generated catalog_data.c, or empty (catalog_none.c:
+ * what the generator itself links, so that it parses rules/). */
+extern const unsigned char dp_catalog_pool[];
+extern const struct dp_catalog_node dp_catalog_nodes[];
+extern const struct dp_catalog_member dp_catalog_members[];
+extern const uint32_t dp_catalog_items[]; /* node indices */
+extern const struct dp_catalog_file dp_catalog_files[];
+extern const size_t dp_catalog_n_files;
+
+/* The built-in file called name (a file name, no directory), or NULL.
+ * Whether a file read is that file is for the caller to compare. */
+const struct dp_catalog_file *dp_catalog_find(const char *name);
+
+/* The bytes of file (file->len of them, then a NUL). */
+const char *dp_catalog_bytes(const struct dp_catalog_file *file);
+
+/*
+ * A document over source - which must hold exactly file's bytes - with
+ * file's stored tree laid out in its arena: what dp_doc_parse(source)
+ * returns, node for node and span for span, but for strings that point
+ * into the static pool.  0, -EINVAL (source is not of file's length),
+ * -ENOMEM; *ret_doc is set only on success.
+ */
+int dp_catalog_doc(const struct dp_catalog_file *file,
+		   const struct dp_source *source, struct dp_doc **ret_doc);
+
+#endif /* DP_CATALOG_H */
