@@ -85,28 +85,84 @@ dp_classify_database_type(const struct dp_table *engines,
 	return best;
 }
 
+/*
+ * The last answers, by the exact texts asked about: a repository of
+ * thousands of tasks names a handful of instance types and engines, and
+ * each lookup walks the whole table.  Exact bytes, not case-folded: a
+ * differently written value is simply looked up.
+ */
+#define RECENT 8
+
+struct recent {
+	const char *it, *en;    /* the values' texts (the setup's) */
+	uint32_t it_len, en_len;
+	bool it_given, en_given;
+	const char *access_method, *database_type;
+};
+
+struct recent_answers {
+	struct recent e[RECENT];
+	size_t n;     /* filled entries */
+	size_t next;  /* the one replaced next */
+};
+
+static bool
+same_text(bool given_a, const char *a, uint32_t len_a, bool given_b,
+	  const char *b, uint32_t len_b)
+{
+	if (given_a != given_b)
+		return false;
+	return !given_a || (len_a == len_b && memcmp(a, b, len_a) == 0);
+}
+
 static void
-classify_endpoint(const struct dp_table *engines, struct dp_endpoint *ep)
+classify_endpoint(const struct dp_table *engines, struct dp_endpoint *ep,
+		  struct recent_answers *recent)
 {
 	const struct dp_value *it = &ep->instance_type, *en = &ep->engine;
 	bool it_given = dp_value_given(it), en_given = dp_value_given(en);
+	struct recent *r;
 
+	for (size_t i = 0; i < recent->n; i++) {
+		r = &recent->e[i];
+		if (same_text(it_given, it->str, it->len, r->it_given, r->it,
+			      r->it_len) &&
+		    same_text(en_given, en->str, en->len, r->en_given, r->en,
+			      r->en_len)) {
+			ep->access_method = r->access_method;
+			ep->database_type = r->database_type;
+			return;
+		}
+	}
 	ep->access_method = it_given ? dp_classify_access_method(engines, it->str,
 								 it->len)
 				     : NULL;
 	ep->database_type = dp_classify_database_type(
 		engines, it_given ? it->str : NULL, it_given ? it->len : 0,
 		en_given ? en->str : NULL, en_given ? en->len : 0);
+	r = &recent->e[recent->next];
+	recent->next = (recent->next + 1) % RECENT;
+	if (recent->n < RECENT)
+		recent->n++;
+	*r = (struct recent){
+		.it = it->str, .en = en->str,
+		.it_len = it->len, .en_len = en->len,
+		.it_given = it_given, .en_given = en_given,
+		.access_method = ep->access_method,
+		.database_type = ep->database_type};
 }
 
 int
 dp_classify_endpoints(struct dp_setup *setup, const struct dp_table *engines)
 {
+	struct recent_answers recent = {0};
+
 	if (!engines)
 		return 0;
 	for (size_t t = 0; t < setup->n_tasks; t++) {
-		classify_endpoint(engines, &setup->tasks[t]->source);
-		classify_endpoint(engines, &setup->tasks[t]->destination);
+		classify_endpoint(engines, &setup->tasks[t]->source, &recent);
+		classify_endpoint(engines, &setup->tasks[t]->destination,
+				  &recent);
 	}
 	return 0;
 }
