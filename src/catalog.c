@@ -1,6 +1,6 @@
 /*
  * catalog.c - the built-in copy of rules/ at run time (catalog.h): finds
- * a file by name and lays its stored tree out as a document.  The data
+ * a file by name and lays its stored tree out (as a document).  The data
  * is generated (catalog_data.c) or empty (catalog_none.c); whether a
  * file read matches it is decided by rules.c, with input.c's help.
  */
@@ -28,23 +28,25 @@ dp_catalog_bytes(const struct dp_catalog_file *file)
 	return (const char *)dp_catalog_pool + file->bytes;
 }
 
-/* Lays the tree of file out in arena; its root. */
-static struct dp_json *
-lay_out(const struct dp_catalog_file *f, struct dp_arena *arena)
+size_t
+dp_catalog_tree_size(const struct dp_catalog_file *file)
 {
-	struct dp_json *nodes;
-	struct dp_json_member *members = NULL;
-	struct dp_json **items = NULL;
+	return file->n_nodes * sizeof(struct dp_json) +
+	       file->n_members * sizeof(struct dp_json_member) +
+	       file->n_items * sizeof(struct dp_json *);
+}
+
+struct dp_json *
+dp_catalog_lay_out(const struct dp_catalog_file *f, void *mem)
+{
+	/* Nodes, then members, then items: each size keeps the next one
+	 * aligned. */
+	struct dp_json *nodes = mem;
+	struct dp_json_member *members = (void *)(nodes + f->n_nodes);
+	struct dp_json **items = (void *)(members + f->n_members);
 	const char *pool = (const char *)dp_catalog_pool;
 
 	if (f->n_nodes == 0)
-		return NULL;
-	nodes = dp_arena_alloc(arena, f->n_nodes * sizeof(*nodes));
-	if (f->n_members)
-		members = dp_arena_alloc(arena, f->n_members * sizeof(*members));
-	if (f->n_items)
-		items = dp_arena_alloc(arena, f->n_items * sizeof(*items));
-	if (!nodes || (f->n_members && !members) || (f->n_items && !items))
 		return NULL;
 	for (uint32_t i = 0; i < f->n_nodes; i++) {
 		const struct dp_catalog_node *c = &dp_catalog_nodes[f->node + i];
@@ -53,6 +55,8 @@ lay_out(const struct dp_catalog_file *f, struct dp_arena *arena)
 		node->kind = (enum dp_json_kind)c->kind;
 		node->span = c->span;
 		node->n = c->n;
+		node->embedded = false;
+		node->u.str = NULL;
 		if (c->kind == DP_JSON_STRING || c->kind == DP_JSON_NUMBER)
 			node->u.str = pool + c->ref;
 		else if (c->kind == DP_JSON_ARRAY && c->n)
@@ -79,18 +83,22 @@ dp_catalog_doc(const struct dp_catalog_file *file,
 	       const struct dp_source *source, struct dp_doc **ret_doc)
 {
 	struct dp_doc *doc = NULL;
+	void *mem;
 	int r;
 
 	if (!file || !source || source->len != file->len)
 		return -EINVAL;
+	if (file->n_nodes == 0)
+		return -EINVAL;
 	r = dp_doc_new_unparsed(source, &doc);
 	if (r < 0)
 		return r;
-	doc->root = lay_out(file, doc->arena);
-	if (!doc->root) {
+	mem = dp_arena_alloc(doc->arena, dp_catalog_tree_size(file));
+	if (!mem) {
 		dp_doc_free(doc);
-		return file->n_nodes ? -ENOMEM : -EINVAL;
+		return -ENOMEM;
 	}
+	doc->root = dp_catalog_lay_out(file, mem);
 	*ret_doc = doc;
 	return 0;
 }

@@ -68,6 +68,15 @@ const struct dp_catalog_file *dp_catalog_find(const char *name);
 /* The bytes of file (file->len of them, then a NUL). */
 const char *dp_catalog_bytes(const struct dp_catalog_file *file);
 
+/* Bytes dp_catalog_lay_out() writes for file's tree. */
+size_t dp_catalog_tree_size(const struct dp_catalog_file *file);
+
+/* Lays file's tree out as dp_json nodes in mem (dp_catalog_tree_size()
+ * bytes, aligned for a pointer), strings in the static pool; its root,
+ * or NULL for a file of no nodes. */
+struct dp_json *dp_catalog_lay_out(const struct dp_catalog_file *file,
+				   void *mem);
+
 /*
  * A document over source - which must hold exactly file's bytes - with
  * file's stored tree laid out in its arena: what dp_doc_parse(source)

@@ -99,6 +99,7 @@ dp_ruleset_free(struct dp_ruleset *set)
 	}
 	free(set->docs);
 	free(set->files);
+	free(set->scratch);
 	free(set->rules);
 	free(set->tables);
 	dp_arena_free(set->arena);
@@ -332,7 +333,9 @@ read_text(struct loader *ld, const struct dp_json *node, struct dp_text *ret)
 struct pattern_origin {
 	struct dp_source *source;
 	struct dp_doc *doc;
-	const struct dp_json *node;
+	/* A copy: the tree of a built-in rule file does not outlive its
+	 * loading (load_rule_source()); the string's text does. */
+	struct dp_json node;
 };
 
 /* The error of an invalid pattern, pointing into the pattern where
@@ -355,7 +358,7 @@ describe_pattern(void *arg, const char *msg, size_t offset)
 	struct pattern_origin *o = arg;
 	struct loader ld = {.source = o->source, .doc = o->doc};
 
-	pattern_error(&ld, o->node, msg, offset);
+	pattern_error(&ld, &o->node, msg, offset);
 	return ld.error;
 }
 
@@ -385,7 +388,7 @@ compile_pattern(struct loader *ld, const struct dp_json *node,
 
 		if (!o)
 			return -ENOMEM;
-		*o = (struct pattern_origin){ld->source, ld->doc, node};
+		*o = (struct pattern_origin){ld->source, ld->doc, *node};
 		r = dp_regex_defer(node->u.str, describe_pattern, o, ret);
 	} else {
 		r = dp_regex_compile(node->u.str, ret, &msg, &offset);
@@ -1290,6 +1293,45 @@ make_doc(struct dp_ruleset *set, const struct dp_source *source,
 	return r;
 }
 
+/*
+ * The doc of a rule file: as make_doc(), but a built-in tree is laid out
+ * in the set's scratch memory, which the next built-in rule file reuses
+ * (fresh memory costs a page fault a page): nothing keeps a node of a
+ * rule file once its rules are read, only strings, which are static.
+ */
+static int
+make_rule_doc(struct dp_ruleset *set, const struct dp_source *source,
+	      const struct dp_catalog_file *known, struct dp_doc **ret_doc)
+{
+	size_t need;
+	int r;
+
+	if (!known)
+		return dp_doc_parse(source, NULL, ret_doc);
+	if (known->n_nodes == 0 || source->len != known->len)
+		return -EINVAL;
+	need = dp_catalog_tree_size(known);
+	if (need > set->scratch_size) {
+		/* Sized once for the largest built-in file. */
+		for (size_t i = 0; i < dp_catalog_n_files; i++) {
+			size_t size = dp_catalog_tree_size(&dp_catalog_files[i]);
+
+			need = size > need ? size : need;
+		}
+		free(set->scratch);
+		set->scratch = malloc(need);
+		set->scratch_size = set->scratch ? need : 0;
+		if (!set->scratch)
+			return -ENOMEM;
+	}
+	r = dp_doc_new_unparsed(source, ret_doc);
+	if (r < 0)
+		return r;
+	(*ret_doc)->root = dp_catalog_lay_out(known, set->scratch);
+	set->n_builtin++;
+	return 0;
+}
+
 /* Loads one rule file whose bytes are in source (taken over); known:
  * see make_doc(). */
 static int
@@ -1300,12 +1342,15 @@ load_rule_source(struct dp_ruleset *set, struct dp_source *source,
 			     .builtin = known != NULL};
 	int r;
 
-	r = make_doc(set, source, known, &ld.doc);
+	r = make_rule_doc(set, source, known, &ld.doc);
 	if (r < 0) {
 		dp_source_free(source);
 		return r;
 	}
 	r = read_rule_file(&ld);
+	/* A built-in tree is in scratch memory: the next file's soon. */
+	if (known)
+		ld.doc->root = NULL;
 	if (r == 0)
 		r = keep_file(set, source, ld.doc);
 	if (r == 0)

@@ -103,6 +103,8 @@ struct dp_ruleset {
 	bool defer_patterns;
 	bool no_builtin;            /* dp_ruleset_use_builtin(false) */
 	size_t n_builtin;           /* files that matched the built-in copy */
+	void *scratch;              /* the tree of a built-in rule file */
+	size_t scratch_size;
 };
 
 #define DP_MAX_RULES 4096
