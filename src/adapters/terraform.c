@@ -72,6 +72,10 @@ struct tf {
 	 * of a 10,000-resource plan with every other. */
 	const char **addrs;
 	size_t n_addrs, cap_addrs;
+	/* Resources by module and local address, for referenced(). */
+	struct tf_ref *refs;
+	size_t n_refs, cap_refs;
+	bool refs_indexed;
 };
 
 /* ---- detection -------------------------------------------------------- */
@@ -866,32 +870,199 @@ config_module(const struct dp_json *root, const char *address, size_t len)
 	return module;
 }
 
-/* The resource that attribute attr of res refers to in the
- * configuration ("alicloud_ram_role.r.role_name"), of kind want. */
-static struct tf_res *
-referenced(struct tf *tf, const struct tf_res *res, const char *attr,
-	   enum tf_kind want)
-{
-	const struct dp_json *module, *resources, *refs = NULL;
-	const char *local;
-	size_t module_len, local_len;
+/* A configuration resource, or a resource of the document by its module
+ * and local address, for sorted lookups. */
+struct tf_ref {
+	const void *scope;  /* config: the module block; res: NULL */
+	const char *module; /* res: the module part of its address */
+	size_t module_len;
+	const char *local;  /* "alicloud_ram_role.r" */
+	size_t local_len;
+	int kind;           /* res: enum tf_kind; config: -1 */
+	size_t at;          /* config: index in the module's resources;
+			       res: index in tf->res */
+	const struct dp_json *node; /* config: the resource block */
+};
 
-	if (!res->address)
-		return NULL;
-	split_address(res->address, &module_len, &local, &local_len);
-	module = config_module(tf->root, res->address, module_len);
-	resources = dp_json_get(module, "resources");
+static int
+cmp_bytes(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int c;
+
+	if (alen != blen)
+		return alen < blen ? -1 : 1;
+	c = alen ? memcmp(a, b, alen) : 0;
+	return c < 0 ? -1 : c > 0;
+}
+
+/* By scope, kind, module and local address; then document order. */
+static int
+cmp_refs_key(const struct tf_ref *a, const struct tf_ref *b)
+{
+	int c;
+
+	if (a->scope != b->scope)
+		return (uintptr_t)a->scope < (uintptr_t)b->scope ? -1 : 1;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	c = cmp_bytes(a->module, a->module_len, b->module, b->module_len);
+	return c ? c : cmp_bytes(a->local, a->local_len, b->local, b->local_len);
+}
+
+static int
+cmp_refs(const void *pa, const void *pb)
+{
+	const struct tf_ref *a = pa, *b = pb;
+	int c = cmp_refs_key(a, b);
+
+	if (c == 0 && a->at != b->at)
+		c = a->at < b->at ? -1 : 1;
+	return c;
+}
+
+/* Entries [*ret_lo, *ret_hi) have key's scope, kind, module and local. */
+static void
+refs_range(const struct tf_ref *refs, size_t n, const struct tf_ref *key,
+	   size_t *ret_lo, size_t *ret_hi)
+{
+	size_t bounds[2];
+
+	for (int upper = 0; upper < 2; upper++) {
+		size_t lo = 0, hi = n;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			int c = cmp_refs_key(&refs[mid], key);
+
+			if (c < 0 || (upper && c == 0))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		bounds[upper] = lo;
+	}
+	*ret_lo = bounds[0];
+	*ret_hi = bounds[1];
+}
+
+static int
+push_ref(struct tf *tf, const struct tf_ref *ref)
+{
+	if (tf->n_refs == tf->cap_refs) {
+		size_t cap = tf->cap_refs ? tf->cap_refs * 2 : 64;
+		struct tf_ref *bigger = realloc(tf->refs, cap * sizeof(*bigger));
+
+		if (!bigger)
+			return -ENOMEM;
+		tf->refs = bigger;
+		tf->cap_refs = cap;
+	}
+	tf->refs[tf->n_refs++] = *ref;
+	return 0;
+}
+
+/* The resource blocks of a configuration module and its children. */
+static int
+index_config(struct tf *tf, const struct dp_json *module, unsigned depth)
+{
+	const struct dp_json *resources = dp_json_get(module, "resources");
+	const struct dp_json *calls = dp_json_get(module, "module_calls");
+	int r;
+
+	/* Every module config_module() can reach: it has no depth limit,
+	 * and a document is no deeper than the ceiling. */
+	if (!module || depth > DP_JSON_MAX_DEPTH_CEILING)
+		return 0;
 	for (uint32_t i = 0; resources && resources->kind == DP_JSON_ARRAY &&
 			     i < resources->n; i++) {
-		const char *a = dp_json_string(dp_json_get(resources->u.items[i],
-							   "address"));
+		const struct dp_json *node = resources->u.items[i];
+		const char *a = dp_json_string(dp_json_get(node, "address"));
+		struct tf_ref ref = {.scope = module, .module = "", .kind = -1,
+				     .at = i, .node = node};
 
-		if (a && strlen(a) == local_len && memcmp(a, local, local_len) == 0) {
-			refs = dp_json_path(resources->u.items[i], "expressions");
+		if (!a)
+			continue;
+		ref.local = a;
+		ref.local_len = strlen(a);
+		if ((r = push_ref(tf, &ref)) < 0)
+			return r;
+	}
+	for (uint32_t i = 0; calls && calls->kind == DP_JSON_OBJECT &&
+			     i < calls->n; i++) {
+		r = index_config(tf, dp_json_get(calls->u.members[i].value,
+						 "module"), depth + 1);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Sorts the resources of the document and of its configuration once, so
+ * that following the references of each of 10,000 jobs is not a scan of
+ * every resource (n^2).  0 or -ENOMEM. */
+static int
+index_refs(struct tf *tf)
+{
+	int r;
+
+	if (tf->refs_indexed)
+		return 0;
+	for (size_t k = 0; k < tf->n_res; k++) {
+		struct tf_ref ref = {.kind = (int)tf->res[k].kind, .at = k};
+
+		if (!tf->res[k].address)
+			continue;
+		ref.module = tf->res[k].address;
+		split_address(ref.module, &ref.module_len, &ref.local,
+			      &ref.local_len);
+		if ((r = push_ref(tf, &ref)) < 0)
+			return r;
+	}
+	r = index_config(tf, dp_json_path(tf->root, "configuration/root_module"),
+			 0);
+	if (r < 0)
+		return r;
+	if (tf->n_refs > 1)
+		qsort(tf->refs, tf->n_refs, sizeof(*tf->refs), cmp_refs);
+	tf->refs_indexed = true;
+	return 0;
+}
+
+/* The resource that attribute attr of res refers to in the
+ * configuration ("alicloud_ram_role.r.role_name"), of kind want: the
+ * only resource of that kind in res's module whose local address is
+ * the reference up to a '.', a '[' or its end.  *ret_found NULL when
+ * there is none or more than one.  0 or -ENOMEM. */
+static int
+referenced(struct tf *tf, const struct tf_res *res, const char *attr,
+	   enum tf_kind want, struct tf_res **ret_found)
+{
+	const struct dp_json *module, *refs = NULL;
+	struct tf_ref key = {0};
+	size_t module_len, lo, hi;
+	int r;
+
+	*ret_found = NULL;
+	if (!res->address)
+		return 0;
+	if ((r = index_refs(tf)) < 0)
+		return r;
+	split_address(res->address, &module_len, &key.local, &key.local_len);
+	module = config_module(tf->root, res->address, module_len);
+	key.scope = module;
+	key.module = "";
+	key.kind = -1;
+	if (module) {
+		refs_range(tf->refs, tf->n_refs, &key, &lo, &hi);
+		if (lo < hi) {
+			refs = dp_json_path(tf->refs[lo].node, "expressions");
 			refs = dp_json_get(dp_json_get(refs, attr), "references");
-			break;
 		}
 	}
+	key.scope = NULL;
+	key.kind = (int)want;
+	key.module = res->address;
+	key.module_len = module_len;
 	for (uint32_t i = 0; refs && refs->kind == DP_JSON_ARRAY && i < refs->n;
 	     i++) {
 		const char *ref = dp_json_string(refs->u.items[i]);
@@ -900,29 +1071,26 @@ referenced(struct tf *tf, const struct tf_res *res, const char *attr,
 
 		if (!ref)
 			continue;
-		for (size_t k = 0; k < tf->n_res; k++) {
-			const char *a = tf->res[k].address, *kl;
-			size_t km, kll, rl;
-
-			if (tf->res[k].kind != want || !a ||
-			    strncmp(a, res->address, module_len) != 0)
-				continue;
-			split_address(a, &km, &kl, &kll);
-			if (km != module_len)
-				continue;
-			/* "alicloud_ram_role.r" or "alicloud_ram_role.r.attr" */
-			rl = strlen(ref);
-			if (rl >= kll && memcmp(ref, kl, kll) == 0 &&
-			    (ref[kll] == '\0' || ref[kll] == '.' ||
-			     ref[kll] == '[')) {
-				found = &tf->res[k];
-				n_found++;
+		/* "alicloud_ram_role.r" or "alicloud_ram_role.r.attr" */
+		for (size_t len = 0;; len++) {
+			if (ref[len] == '\0' || ref[len] == '.' ||
+			    ref[len] == '[') {
+				key.local = ref;
+				key.local_len = len;
+				refs_range(tf->refs, tf->n_refs, &key, &lo, &hi);
+				n_found += hi - lo;
+				if (hi > lo)
+					found = &tf->res[tf->refs[hi - 1].at];
 			}
+			if (ref[len] == '\0')
+				break;
 		}
-		if (n_found == 1)
-			return found;
+		if (n_found == 1) {
+			*ret_found = found;
+			return 0;
+		}
 	}
-	return NULL;
+	return 0;
 }
 
 /* A role name or an instance ID of a resource, for sorted lookups. */
@@ -1010,8 +1178,10 @@ link_attachments(struct tf *tf)
 				     &hi);
 		if (hi - lo == 1)
 			target = &tf->res[names[lo].res];
-		else
-			target = referenced(tf, res, "role_name", TF_ROLE);
+		else if (referenced(tf, res, "role_name", TF_ROLE, &target) < 0) {
+			free(names);
+			return -ENOMEM;
+		}
 		if (!target || !target->role)
 			continue; /* associate.c looks further, or notes it */
 		if (dp_associate_attach_later(tf->ctx->setup, target->role,
@@ -1093,8 +1263,9 @@ link_instances(struct tf *tf)
 				if (tf->res[ids[k].res].task)
 					inst = &tf->res[ids[k].res];
 		}
-		if (!inst)
-			inst = referenced(tf, job, "dts_instance_id", TF_INSTANCE);
+		if (!inst && referenced(tf, job, "dts_instance_id", TF_INSTANCE,
+					&inst) < 0)
+			goto nomem;
 		if (!inst && n_jobs == 1 && n_instances == 1 && job == only_job)
 			inst = only_instance;
 		if (!inst || !inst->task)
@@ -1189,6 +1360,7 @@ load(struct dp_adapt_ctx *ctx, const struct dp_json *root, const char *pointer)
 	}
 	free(tf.res);
 	free(tf.addrs);
+	free(tf.refs);
 	return r;
 }
 
