@@ -1,17 +1,15 @@
 /*
  * catalog.c - the built-in copy of rules/ at run time (catalog.h): finds
- * a file by name and lays its stored tree out (as a document).  The data
+ * a file by name and lays its stored tree out.  The data
  * is generated (catalog_data.c) or empty (catalog_none.c); whether a
  * file read matches it is decided by rules.c, with input.c's help.
  */
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
 
 #include "catalog.h"
 #include "json.h"
-#include "util.h"
 
 const struct dp_catalog_file *
 dp_catalog_find(const char *name)
@@ -76,29 +74,4 @@ dp_catalog_lay_out(const struct dp_catalog_file *f, void *mem)
 	for (uint32_t i = 0; i < f->n_items; i++)
 		items[i] = &nodes[dp_catalog_items[f->item + i] - f->node];
 	return nodes;
-}
-
-int
-dp_catalog_doc(const struct dp_catalog_file *file,
-	       const struct dp_source *source, struct dp_doc **ret_doc)
-{
-	struct dp_doc *doc = NULL;
-	void *mem;
-	int r;
-
-	if (!file || !source || source->len != file->len)
-		return -EINVAL;
-	if (file->n_nodes == 0)
-		return -EINVAL;
-	r = dp_doc_new_unparsed(source, &doc);
-	if (r < 0)
-		return r;
-	mem = dp_arena_alloc(doc->arena, dp_catalog_tree_size(file));
-	if (!mem) {
-		dp_doc_free(doc);
-		return -ENOMEM;
-	}
-	doc->root = dp_catalog_lay_out(file, mem);
-	*ret_doc = doc;
-	return 0;
 }

@@ -7,10 +7,12 @@
  *
  * The stored trees hold no pointers, only offsets: a pointer in static
  * data is a relocation that the dynamic loader writes at every start, a
- * page fault for every page of them.  dp_catalog_doc() lays a tree out
- * as dp_json nodes in the doc's arena; its strings stay in the static
- * pool.  Ownership: the data is static, never freed; a doc's nodes are
- * its arena's, its strings are borrowed from here.
+ * page fault for every page of them.  dp_catalog_lay_out() lays a tree
+ * out as dp_json nodes in the caller's memory (rules.c makes a doc view
+ * of it, dp_doc_init_view()): what dp_doc_parse() returns for the same
+ * bytes, node for node and span for span, but for strings, which stay
+ * in the static pool.  Ownership: the data is static, never freed;
+ * laid-out nodes are the caller's, their strings are borrowed from here.
  */
 #ifndef DP_CATALOG_H
 #define DP_CATALOG_H
@@ -20,7 +22,7 @@
 
 #include "input.h"
 
-struct dp_doc;
+struct dp_json;
 
 /* A dp_json without pointers: ref is the pool offset of a STRING's or
  * NUMBER's NUL-terminated text, the index of an ARRAY's first item or of
@@ -76,15 +78,5 @@ size_t dp_catalog_tree_size(const struct dp_catalog_file *file);
  * or NULL for a file of no nodes. */
 struct dp_json *dp_catalog_lay_out(const struct dp_catalog_file *file,
 				   void *mem);
-
-/*
- * A document over source - which must hold exactly file's bytes - with
- * file's stored tree laid out in its arena: what dp_doc_parse(source)
- * returns, node for node and span for span, but for strings that point
- * into the static pool.  0, -EINVAL (source is not of file's length),
- * -ENOMEM; *ret_doc is set only on success.
- */
-int dp_catalog_doc(const struct dp_catalog_file *file,
-		   const struct dp_source *source, struct dp_doc **ret_doc);
 
 #endif /* DP_CATALOG_H */

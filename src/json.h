@@ -104,15 +104,15 @@ int dp_doc_parse(const struct dp_source *source,
 		 const struct dp_json_limits *limits, struct dp_doc **ret_doc);
 
 /*
- * Added for the built-in catalog (catalog.h): a new document over source
- * with no tree (root NULL), no diagnostics and the default limits, for
- * a tree that is not parsed but laid out in doc->arena from the one
- * dp_doc_parse() built from the very same bytes at build time; the
- * caller sets root.  Returns 0, -EINVAL, -EFBIG, -ENOMEM; *ret_doc is
- * set only on success.
+ * Added for the built-in catalog (catalog.h): makes *doc, which the
+ * caller owns and places (a doc's arena costs a fresh page), a view of
+ * the tree root over source: no arena, no diagnostics, default limits.
+ * It serves reading the tree and mapping its strings to the file
+ * (dp_json_substr_span()); nothing may be added or parsed into it, and
+ * it is never given to dp_doc_free().
  */
-int dp_doc_new_unparsed(const struct dp_source *source,
-			struct dp_doc **ret_doc);
+void dp_doc_init_view(struct dp_doc *doc, const struct dp_source *source,
+		      struct dp_json *root);
 
 /* Called with each element of a top-level array, in order, as soon as
  * it is parsed; its nodes (and whatever was parsed into doc's arena

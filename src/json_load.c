@@ -1074,25 +1074,16 @@ dp_doc_parse(const struct dp_source *source,
 	return 0;
 }
 
-/*
- * Added for the built-in catalog (catalog.h): an empty document that
- * catalog.c fills with the tree dp_doc_parse() built from the same bytes
- * at build time, in the doc's own arena, as a parse would have.
- */
-int
-dp_doc_new_unparsed(const struct dp_source *source, struct dp_doc **ret_doc)
+/* Added for the built-in catalog: see json.h. */
+void
+dp_doc_init_view(struct dp_doc *doc, const struct dp_source *source,
+		 struct dp_json *root)
 {
-	struct dp_doc *doc;
-
-	if (!source || !ret_doc)
-		return -EINVAL;
-	if (source->len >= UINT32_MAX)
-		return -EFBIG;
-	doc = doc_new(source, NULL);
-	if (!doc)
-		return -ENOMEM;
-	*ret_doc = doc;
-	return 0;
+	memset(doc, 0, sizeof(*doc));
+	doc->source = source;
+	doc->root = root;
+	doc->limits.max_depth = DP_JSON_MAX_DEPTH_DEFAULT;
+	doc->limits.max_string = DP_JSON_MAX_STRING_DEFAULT;
 }
 
 /* Whether source holds a top-level array that can be streamed. */

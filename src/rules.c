@@ -94,7 +94,9 @@ dp_ruleset_free(struct dp_ruleset *set)
 	for (size_t i = 0; i < set->n_files; i++)
 		dp_source_free(set->files[i]);
 	for (size_t i = 0; i < set->n_tables; i++) {
-		dp_doc_free(set->tables[i].doc);
+		/* A view of a built-in tree is the set arena's. */
+		if (!set->tables[i].view)
+			dp_doc_free(set->tables[i].doc);
 		dp_source_free(set->tables[i].source);
 	}
 	free(set->docs);
@@ -1277,40 +1279,10 @@ read_catalog_file(const struct dp_ruleset *set, const char *path,
 	return r;
 }
 
-/* The doc of source: the built-in tree of the same bytes when known is
- * set, else parsed. */
+/* Makes the scratch memory hold need bytes at least. */
 static int
-make_doc(struct dp_ruleset *set, const struct dp_source *source,
-	 const struct dp_catalog_file *known, struct dp_doc **ret_doc)
+grow_scratch(struct dp_ruleset *set, size_t need)
 {
-	int r;
-
-	if (!known)
-		return dp_doc_parse(source, NULL, ret_doc);
-	r = dp_catalog_doc(known, source, ret_doc);
-	if (r == 0)
-		set->n_builtin++;
-	return r;
-}
-
-/*
- * The doc of a rule file: as make_doc(), but a built-in tree is laid out
- * in the set's scratch memory, which the next built-in rule file reuses
- * (fresh memory costs a page fault a page): nothing keeps a node of a
- * rule file once its rules are read, only strings, which are static.
- */
-static int
-make_rule_doc(struct dp_ruleset *set, const struct dp_source *source,
-	      const struct dp_catalog_file *known, struct dp_doc **ret_doc)
-{
-	size_t need;
-	int r;
-
-	if (!known)
-		return dp_doc_parse(source, NULL, ret_doc);
-	if (known->n_nodes == 0 || source->len != known->len)
-		return -EINVAL;
-	need = dp_catalog_tree_size(known);
 	if (need > set->scratch_size) {
 		/* Sized once for the largest built-in file. */
 		for (size_t i = 0; i < dp_catalog_n_files; i++) {
@@ -1324,11 +1296,46 @@ make_rule_doc(struct dp_ruleset *set, const struct dp_source *source,
 		if (!set->scratch)
 			return -ENOMEM;
 	}
-	r = dp_doc_new_unparsed(source, ret_doc);
+	return 0;
+}
+
+/*
+ * The doc of source: parsed, or - when known is set - a view (json.h:
+ * dp_doc_init_view(), never dp_doc_free()d) of the built-in tree of the
+ * same bytes, in the set's arena like the view itself: a doc of its own
+ * would cost an arena, a fresh page, a page fault.  With scratch, the
+ * tree goes in the set's scratch memory instead, which the next built-in
+ * rule file reuses: nothing keeps a node of a rule file once its rules
+ * are read, only strings, which are static.
+ */
+static int
+make_doc(struct dp_ruleset *set, const struct dp_source *source,
+	 const struct dp_catalog_file *known, bool scratch,
+	 struct dp_doc **ret_doc)
+{
+	struct dp_doc *view;
+	void *mem;
+	int r;
+
+	if (!known)
+		return dp_doc_parse(source, NULL, ret_doc);
+	if (known->n_nodes == 0 || source->len != known->len)
+		return -EINVAL;
+	view = dp_arena_alloc(set->arena, sizeof(*view));
+	if (!view)
+		return -ENOMEM;
+	if (scratch) {
+		r = grow_scratch(set, dp_catalog_tree_size(known));
+		mem = set->scratch;
+	} else {
+		mem = dp_arena_alloc(set->arena, dp_catalog_tree_size(known));
+		r = mem ? 0 : -ENOMEM;
+	}
 	if (r < 0)
 		return r;
-	(*ret_doc)->root = dp_catalog_lay_out(known, set->scratch);
+	dp_doc_init_view(view, source, dp_catalog_lay_out(known, mem));
 	set->n_builtin++;
+	*ret_doc = view;
 	return 0;
 }
 
@@ -1342,17 +1349,18 @@ load_rule_source(struct dp_ruleset *set, struct dp_source *source,
 			     .builtin = known != NULL};
 	int r;
 
-	r = make_rule_doc(set, source, known, &ld.doc);
+	r = make_doc(set, source, known, true, &ld.doc);
 	if (r < 0) {
 		dp_source_free(source);
 		return r;
 	}
 	r = read_rule_file(&ld);
-	/* A built-in tree is in scratch memory: the next file's soon. */
+	/* A built-in tree is in scratch memory: the next file's soon.  Its
+	 * view stays in the set's arena for the deferred patterns. */
 	if (known)
 		ld.doc->root = NULL;
 	if (r == 0)
-		r = keep_file(set, source, ld.doc);
+		r = keep_file(set, source, known ? NULL : ld.doc);
 	if (r == 0)
 		r = commit_regexes(&ld);
 	if (r == 0)
@@ -1369,7 +1377,8 @@ load_rule_source(struct dp_ruleset *set, struct dp_source *source,
 			*reterr_msg = ld.error;
 		else
 			free(ld.error);
-		dp_doc_free(ld.doc);
+		if (!known)
+			dp_doc_free(ld.doc);
 		dp_source_free(source);
 	}
 	free(ld.regexes.items);
@@ -1402,7 +1411,7 @@ read_table(struct dp_ruleset *set, struct dp_table *table, char **reterr_msg)
 	r = read_catalog_file(set, table->path, &source, &known);
 	if (r < 0)
 		return r;
-	r = make_doc(set, source, known, &doc);
+	r = make_doc(set, source, known, false, &doc);
 	if (r < 0) {
 		dp_source_free(source);
 		return r;
@@ -1421,6 +1430,7 @@ read_table(struct dp_ruleset *set, struct dp_table *table, char **reterr_msg)
 	}
 	table->source = source;
 	table->doc = doc;
+	table->view = known != NULL;
 	return 1;
 }
 

@@ -84,6 +84,7 @@ struct dp_table {
 	const char *path;
 	struct dp_source *source;
 	int state;                 /* 0 not read yet, 1 loaded, -errno */
+	bool view;                 /* doc views a built-in tree (catalog.h) */
 };
 
 struct dp_ruleset {
@@ -105,6 +106,7 @@ struct dp_ruleset {
 	size_t n_builtin;           /* files that matched the built-in copy */
 	void *scratch;              /* the tree of a built-in rule file */
 	size_t scratch_size;
+	/* docs[i] is NULL for a built-in rule file: its view is in arena. */
 };
 
 #define DP_MAX_RULES 4096
