@@ -183,22 +183,39 @@ mask_marked(struct dp_source *source, const struct dp_json *node,
 	if (!node || depth > 256)
 		return 0;
 	if (node->kind == DP_JSON_OBJECT) {
-		/* Resources of planned_values, prior_state and state carry
-		 * sensitive_values; changes carry before/after_sensitive. */
-		static const char *const pairs[][2] = {
-			{"values", "sensitive_values"},
-			{"after", "after_sensitive"},
-			{"before", "before_sensitive"},
+		/* Outputs carry sensitive and value; resources of
+		 * planned_values, prior_state and state carry values and
+		 * sensitive_values; changes before/after(_sensitive).  Each
+		 * object is walked once for all eight keys (the first of
+		 * each, as dp_json_get() finds it), not once per key. */
+		static const struct {
+			const char *key;
+			size_t len;
+		} keys[] = {
+			{"sensitive", 9}, {"value", 5},
+			{"values", 6}, {"sensitive_values", 16},
+			{"after", 5}, {"after_sensitive", 15},
+			{"before", 6}, {"before_sensitive", 16},
 		};
+		const struct dp_json *found[DP_ARRAY_SIZE(keys)] = {0};
 
-		if (dp_json_is(dp_json_get(node, "sensitive"), DP_JSON_TRUE)) {
-			r = mask_all(source, dp_json_get(node, "value"), 0);
+		for (uint32_t i = 0; i < node->n; i++) {
+			const struct dp_json_member *m = &node->u.members[i];
+
+			for (size_t k = 0; k < DP_ARRAY_SIZE(keys); k++)
+				if (!found[k] && m->key_len == keys[k].len &&
+				    memcmp(m->key, keys[k].key, keys[k].len) == 0) {
+					found[k] = m->value;
+					break;
+				}
+		}
+		if (dp_json_is(found[0], DP_JSON_TRUE)) {
+			r = mask_all(source, found[1], 0);
 			if (r < 0)
 				return r;
 		}
-		for (size_t i = 0; i < DP_ARRAY_SIZE(pairs); i++) {
-			r = mask_sensitive(source, dp_json_get(node, pairs[i][0]),
-					   dp_json_get(node, pairs[i][1]), 0);
+		for (size_t k = 2; k < DP_ARRAY_SIZE(keys); k += 2) {
+			r = mask_sensitive(source, found[k], found[k + 1], 0);
 			if (r < 0)
 				return r;
 		}
@@ -714,22 +731,27 @@ load_role(struct tf *tf, struct tf_res *res)
 	return attr_either(tf, res, keys[0], keys[1], &arn);
 }
 
+/* The endpoint attributes of a job, spelt out for the source (0) and
+ * the destination (1) rather than printed for every resource. */
+#define EP_ATTR(suffix, member)                                          \
+	{{"source_endpoint_" suffix, "destination_endpoint_" suffix},     \
+	 offsetof(struct dp_endpoint, member)}
+
 static int
-load_endpoint(struct tf *tf, struct tf_res *res, const char *prefix,
+load_endpoint(struct tf *tf, struct tf_res *res, size_t which,
 	      struct dp_endpoint *ep)
 {
 	static const struct {
-		const char *suffix;
+		const char *attr[2];
 		size_t offset;
 	} fields[] = {
-		{"instance_type", offsetof(struct dp_endpoint, instance_type)},
-		{"engine_name", offsetof(struct dp_endpoint, engine)},
-		{"region", offsetof(struct dp_endpoint, region)},
-		{"owner_id", offsetof(struct dp_endpoint, owner_uid)},
-		{"role", offsetof(struct dp_endpoint, role_name)},
-		{"instance_id", offsetof(struct dp_endpoint, instance_id)},
+		EP_ATTR("instance_type", instance_type),
+		EP_ATTR("engine_name", engine),
+		EP_ATTR("region", region),
+		EP_ATTR("owner_id", owner_uid),
+		EP_ATTR("role", role_name),
+		EP_ATTR("instance_id", instance_id),
 	};
-	char attr[64];
 	int r;
 
 	set_origin(tf, res, &ep->origin);
@@ -737,11 +759,7 @@ load_endpoint(struct tf *tf, struct tf_res *res, const char *prefix,
 		struct dp_value *v = (struct dp_value *)((char *)ep +
 							 fields[i].offset);
 
-		r = snprintf(attr, sizeof(attr), "%s_endpoint_%s", prefix,
-			     fields[i].suffix);
-		if (r < 0 || (size_t)r >= sizeof(attr))
-			return -EINVAL;
-		r = attr_value(tf, res, attr, true, v);
+		r = attr_value(tf, res, fields[i].attr[which], true, v);
 		if (r < 0)
 			return r;
 	}
@@ -783,9 +801,9 @@ load_task(struct tf *tf, struct tf_res *res)
 	if (r == 0)
 		r = attr_value(tf, res, "id", false, &task->job_id);
 	if (r == 0)
-		r = load_endpoint(tf, res, "source", &task->source);
+		r = load_endpoint(tf, res, 0, &task->source);
 	if (r == 0)
-		r = load_endpoint(tf, res, "destination", &task->destination);
+		r = load_endpoint(tf, res, 1, &task->destination);
 	return r;
 }
 
