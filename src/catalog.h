@@ -52,6 +52,7 @@ struct dp_catalog_file {
 	uint32_t node, n_nodes;
 	uint32_t member, n_members;
 	uint32_t item, n_items;
+	uint32_t table;         /* a table (rules/tables/), not rule file */
 };
 
 /* Defined by the generated catalog_data.c, or empty (catalog_none.c:

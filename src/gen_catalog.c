@@ -28,6 +28,7 @@ struct file {
 	/* Its nodes (root first), members and items: where they start in
 	 * the arrays, and how many. */
 	size_t node, n_nodes, member, n_members, item, n_items;
+	bool table;
 };
 
 /*
@@ -169,9 +170,9 @@ write_c(FILE *out, const struct gen *g, const struct file *files,
 		const struct file *f = &files[i];
 
 		fprintf(out, "\t{\"%s\", %zu, %zu, %zu, %zu, %zu, %zu, %zu, "
-			"%zu},\n", f->name, f->bytes, (size_t)f->source->len,
+			"%zu, %d},\n", f->name, f->bytes, (size_t)f->source->len,
 			f->node, f->n_nodes, f->member, f->n_members, f->item,
-			f->n_items);
+			f->n_items, f->table);
 	}
 	fprintf(out, "};\nconst size_t dp_catalog_n_files = %zu;\n", n_files);
 }
@@ -300,6 +301,7 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < set->n_tables; i++) {
 		if (left_out(set->tables[i].name, argv + 4))
 			continue;
+		files[n_files].table = true;
 		if ((r = add_file(&files[n_files++], argv[1],
 				  set->tables[i].source,
 				  set->tables[i].doc)) < 0)

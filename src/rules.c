@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "catalog.h"
 #include "rule_check.h"
@@ -101,7 +103,8 @@ dp_ruleset_free(struct dp_ruleset *set)
 	}
 	free(set->docs);
 	free(set->files);
-	free(set->scratch);
+	if (set->layout)
+		(void)munmap(set->layout, set->layout_size);
 	free(set->rules);
 	free(set->tables);
 	dp_arena_free(set->arena);
@@ -1279,34 +1282,65 @@ read_catalog_file(const struct dp_ruleset *set, const char *path,
 	return r;
 }
 
-/* Makes the scratch memory hold need bytes at least. */
-static int
-grow_scratch(struct dp_ruleset *set, size_t need)
-{
-	if (need > set->scratch_size) {
-		/* Sized once for the largest built-in file. */
-		for (size_t i = 0; i < dp_catalog_n_files; i++) {
-			size_t size = dp_catalog_tree_size(&dp_catalog_files[i]);
+#ifndef MAP_POPULATE
+#define MAP_POPULATE 0 /* then pages fault in one by one, as malloc's */
+#endif
 
-			need = size > need ? size : need;
-		}
-		free(set->scratch);
-		set->scratch = malloc(need);
-		set->scratch_size = set->scratch ? need : 0;
-		if (!set->scratch)
-			return -ENOMEM;
+/* Sizes in the layout mapping keep pointers aligned. */
+static size_t
+aligned(size_t size)
+{
+	return (size + 15) & ~(size_t)15;
+}
+
+/*
+ * The mapping that built-in trees are laid out in: room for the largest
+ * rule file's (reused file after file) and every table's, populated in
+ * one call - on this kind of VM a page fault costs ~10 us, and a tree a
+ * dozen pages.  0 or -ENOMEM.
+ */
+static int
+map_layout(struct dp_ruleset *set)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t scratch = 0, tables = 0, size;
+	void *map;
+
+	if (set->layout)
+		return 0;
+	for (size_t i = 0; i < dp_catalog_n_files; i++) {
+		const struct dp_catalog_file *f = &dp_catalog_files[i];
+		size_t need = aligned(dp_catalog_tree_size(f));
+
+		if (f->table)
+			tables += need;
+		else if (need > scratch)
+			scratch = need;
 	}
+	if (page <= 0)
+		page = 4096;
+	size = (scratch + tables + (size_t)page - 1) & ~((size_t)page - 1);
+	if (size == 0)
+		return 0;
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (map == MAP_FAILED)
+		return -ENOMEM;
+	set->layout = map;
+	set->layout_size = size;
+	set->scratch_size = scratch;
+	set->layout_used = scratch;
 	return 0;
 }
 
 /*
  * The doc of source: parsed, or - when known is set - a view (json.h:
  * dp_doc_init_view(), never dp_doc_free()d) of the built-in tree of the
- * same bytes, in the set's arena like the view itself: a doc of its own
- * would cost an arena, a fresh page, a page fault.  With scratch, the
- * tree goes in the set's scratch memory instead, which the next built-in
- * rule file reuses: nothing keeps a node of a rule file once its rules
- * are read, only strings, which are static.
+ * same bytes, in the set's arena: a doc of its own would cost an arena,
+ * a fresh page, a page fault.  The tree goes in the layout mapping
+ * (map_layout()); with scratch, in its part that the next built-in rule
+ * file reuses: nothing keeps a node of a rule file once its rules are
+ * read, only strings, which are static.
  */
 static int
 make_doc(struct dp_ruleset *set, const struct dp_source *source,
@@ -1314,25 +1348,29 @@ make_doc(struct dp_ruleset *set, const struct dp_source *source,
 	 struct dp_doc **ret_doc)
 {
 	struct dp_doc *view;
+	size_t need;
 	void *mem;
-	int r;
 
 	if (!known)
 		return dp_doc_parse(source, NULL, ret_doc);
 	if (known->n_nodes == 0 || source->len != known->len)
 		return -EINVAL;
 	view = dp_arena_alloc(set->arena, sizeof(*view));
-	if (!view)
+	if (!view || map_layout(set) < 0)
 		return -ENOMEM;
-	if (scratch) {
-		r = grow_scratch(set, dp_catalog_tree_size(known));
-		mem = set->scratch;
+	need = aligned(dp_catalog_tree_size(known));
+	if (scratch && need <= set->scratch_size) {
+		mem = set->layout;
+	} else if (!scratch && need <= set->layout_size - set->layout_used) {
+		mem = (char *)set->layout + set->layout_used;
+		set->layout_used += need;
 	} else {
-		mem = dp_arena_alloc(set->arena, dp_catalog_tree_size(known));
-		r = mem ? 0 : -ENOMEM;
+		/* Not in the plan (a table read twice, a rule file named as
+		 * a table): it stays in the arena. */
+		mem = dp_arena_alloc(set->arena, need);
+		if (!mem)
+			return -ENOMEM;
 	}
-	if (r < 0)
-		return r;
 	dp_doc_init_view(view, source, dp_catalog_lay_out(known, mem));
 	set->n_builtin++;
 	*ret_doc = view;

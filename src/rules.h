@@ -104,8 +104,11 @@ struct dp_ruleset {
 	bool defer_patterns;
 	bool no_builtin;            /* dp_ruleset_use_builtin(false) */
 	size_t n_builtin;           /* files that matched the built-in copy */
-	void *scratch;              /* the tree of a built-in rule file */
-	size_t scratch_size;
+	/* Built-in trees (catalog.h): one mapping, populated at once; the
+	 * first scratch_size bytes hold the rule file being read, tables
+	 * go after, up to layout_used. */
+	void *layout;
+	size_t layout_size, layout_used, scratch_size;
 	/* docs[i] is NULL for a built-in rule file: its view is in arena. */
 };
 
