@@ -523,6 +523,10 @@ dp_source_add_secret(struct dp_source *source, struct dp_span span)
 				hi = mid;
 		}
 		at = lo;
+		/* Already masked (the Terraform adapter marks again what the
+		 * run marked): nothing to insert, nothing to shift. */
+		if (at > 0 && spans[at - 1].end >= span.end)
+			return 0;
 	}
 
 	if (n == source->cap_secrets) {

@@ -224,6 +224,8 @@ START_TEST(secret_spans_merge)
 	struct dp_span spans[] = {
 		{20, 22}, {2, 4},   {10, 12}, {3, 6},	{12, 13},
 		{0, 0},	  {25, 27}, {8, 21},  {26, 30},
+		/* Spans already covered, out of order: no change. */
+		{9, 21},  {2, 6},   {3, 5},   {25, 30}, {8, 22},
 	};
 	size_t i;
 
