@@ -47,7 +47,8 @@ dp_catalog_lay_out(const struct dp_catalog_file *f, void *mem)
 	if (f->n_nodes == 0)
 		return NULL;
 	for (uint32_t i = 0; i < f->n_nodes; i++) {
-		const struct dp_catalog_node *c = &dp_catalog_nodes[f->node + i];
+		const struct dp_catalog_node *c =
+			&dp_catalog_nodes[f->node + i];
 		struct dp_json *node = &nodes[i];
 
 		node->kind = (enum dp_json_kind)c->kind;

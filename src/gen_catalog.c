@@ -170,9 +170,9 @@ write_c(FILE *out, const struct gen *g, const struct file *files,
 		const struct file *f = &files[i];
 
 		fprintf(out, "\t{\"%s\", %zu, %zu, %zu, %zu, %zu, %zu, %zu, "
-			"%zu, %d},\n", f->name, f->bytes, (size_t)f->source->len,
-			f->node, f->n_nodes, f->member, f->n_members, f->item,
-			f->n_items, f->table);
+			"%zu, %d},\n", f->name, f->bytes,
+			(size_t)f->source->len, f->node, f->n_nodes, f->member,
+			f->n_members, f->item, f->n_items, f->table);
 	}
 	fprintf(out, "};\nconst size_t dp_catalog_n_files = %zu;\n", n_files);
 }

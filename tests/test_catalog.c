@@ -164,7 +164,8 @@ assert_same_tree(const struct dp_json *a, const struct dp_json *b,
 			ck_assert_msg(ma->key_len == mb->key_len &&
 				      memcmp(ma->key, mb->key,
 					     ma->key_len + 1) == 0 &&
-				      ma->key_span.start == mb->key_span.start &&
+				      ma->key_span.start ==
+					      mb->key_span.start &&
 				      ma->key_span.end == mb->key_span.end,
 				      "%s: key at %u differs", where,
 				      (unsigned)ma->key_span.start);
