@@ -63,6 +63,9 @@ extern const struct dp_catalog_member dp_catalog_members[];
 extern const uint32_t dp_catalog_items[]; /* node indices */
 extern const struct dp_catalog_file dp_catalog_files[];
 extern const size_t dp_catalog_n_files;
+/* Bytes the generator's ruleset arena held once the catalog was loaded:
+ * about what the rules read from it take (rules.c plans for them). */
+extern const size_t dp_catalog_arena_hint;
 
 /* The built-in file called name (a file name, no directory), or NULL.
  * Whether a file read is that file is for the caller to compare. */

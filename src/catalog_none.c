@@ -13,3 +13,4 @@ const struct dp_catalog_member dp_catalog_members[1];
 const uint32_t dp_catalog_items[1];
 const struct dp_catalog_file dp_catalog_files[1];
 const size_t dp_catalog_n_files = 0;
+const size_t dp_catalog_arena_hint = 0;

@@ -122,7 +122,7 @@ visit(struct gen *g, const struct dp_json *node)
 
 static void
 write_c(FILE *out, const struct gen *g, const struct file *files,
-	size_t n_files)
+	size_t n_files, size_t arena_hint)
 {
 	const unsigned char *pool = (const unsigned char *)g->pool.data;
 
@@ -175,6 +175,8 @@ write_c(FILE *out, const struct gen *g, const struct file *files,
 			f->n_members, f->item, f->n_items, f->table);
 	}
 	fprintf(out, "};\nconst size_t dp_catalog_n_files = %zu;\n", n_files);
+	fprintf(out, "const size_t dp_catalog_arena_hint = %zu;\n",
+		arena_hint);
 }
 
 /* Make's syntax: a space in a path is escaped. */
@@ -349,7 +351,7 @@ main(int argc, char **argv)
 		r = -errno;
 		goto fail;
 	}
-	write_c(out, &g, files, n_files);
+	write_c(out, &g, files, n_files, dp_arena_used(set->arena));
 	write_depfile(dep, argv[2], argv[1], set);
 	if (ferror(out) || ferror(dep)) {
 		r = -EIO;

@@ -216,6 +216,8 @@ struct loader {
 	const struct dp_json_member *rule_member[K__COUNT];
 };
 
+static void *set_alloc(struct dp_ruleset *set, size_t size);
+
 /* Records the first error at span; always returns -EINVAL. */
 static int
 fail(struct loader *ld, struct dp_span span, const char *fmt, ...)
@@ -388,7 +390,7 @@ compile_pattern(struct loader *ld, const struct dp_json *node,
 		list->cap = cap;
 	}
 	if (ld->set->defer_patterns) {
-		struct pattern_origin *o = dp_arena_alloc(ld->set->arena,
+		struct pattern_origin *o = set_alloc(ld->set,
 							  sizeof(*o));
 
 		if (!o)
@@ -432,7 +434,7 @@ resolve_fields(struct loader *ld, const struct dp_json *node,
 
 	if (n == 0)
 		return fail(ld, node->span, "an empty list of fields");
-	fields = dp_arena_alloc(ld->set->arena, n * sizeof(*fields));
+	fields = set_alloc(ld->set, n * sizeof(*fields));
 	if (!fields)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
@@ -458,7 +460,7 @@ read_requirements(struct loader *ld, const struct dp_json *req,
 	if (req->kind != DP_JSON_OBJECT || req->n == 0)
 		return fail(ld, req->span,
 			    "\"%s\" must map field names to patterns", what);
-	list = dp_arena_alloc(ld->set->arena, req->n * sizeof(*list));
+	list = set_alloc(ld->set, req->n * sizeof(*list));
 	if (!list)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < req->n; i++) {
@@ -590,7 +592,7 @@ read_columns(struct loader *ld, const struct dp_json *v, bool lookup,
 			    : "\"columns\" must map table columns to fields");
 	if (v->n > 8)
 		return fail(ld, v->span, "at most 8 columns");
-	c->columns = dp_arena_alloc(ld->set->arena, v->n * sizeof(*c->columns));
+	c->columns = set_alloc(ld->set, v->n * sizeof(*c->columns));
 	if (!c->columns)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < v->n; i++) {
@@ -891,7 +893,7 @@ read_text_list(struct loader *ld, const struct dp_json *node,
 
 	if (n == 0)
 		return fail(ld, node->span, "an empty list of texts");
-	texts = dp_arena_alloc(ld->set->arena, n * sizeof(*texts));
+	texts = set_alloc(ld->set, n * sizeof(*texts));
 	if (!texts)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
@@ -936,7 +938,7 @@ read_templates(struct loader *ld, const struct dp_json *rule,
 	}
 	if (repl) {
 		n = repl->kind == DP_JSON_ARRAY ? repl->n : 1;
-		c->replacements = dp_arena_alloc(ld->set->arena,
+		c->replacements = set_alloc(ld->set,
 						 n * sizeof(*c->replacements));
 		if (!c->replacements)
 			return -ENOMEM;
@@ -967,7 +969,7 @@ read_yields(struct loader *ld, struct dp_rule *out)
 		return 0;
 	if (y->kind != DP_JSON_ARRAY)
 		return fail(ld, y->span, "\"yields_to\" must be a list of rule IDs");
-	out->yields_to = dp_arena_alloc(ld->set->arena,
+	out->yields_to = set_alloc(ld->set,
 					(y->n + 1) * sizeof(*out->yields_to));
 	if (!out->yields_to)
 		return -ENOMEM;
@@ -1104,9 +1106,8 @@ read_texts(struct loader *ld, const struct dp_json *node, struct dp_rule *rule)
 static int
 read_rule(struct loader *ld, const struct dp_json *node, struct dp_rule **ret)
 {
-	struct dp_arena *arena = ld->set->arena;
-	struct dp_rule *rule = dp_arena_alloc(arena, sizeof(*rule));
-	struct dp_check *c = dp_arena_alloc(arena, sizeof(*c));
+	struct dp_rule *rule = set_alloc(ld->set, sizeof(*rule));
+	struct dp_check *c = set_alloc(ld->set, sizeof(*c));
 	const struct dp_json *where;
 	int r;
 
@@ -1295,9 +1296,10 @@ aligned(size_t size)
 
 /*
  * The mapping that built-in trees are laid out in: room for the largest
- * rule file's (reused file after file) and every table's, populated in
- * one call - on this kind of VM a page fault costs ~10 us, and a tree a
- * dozen pages.  0 or -ENOMEM.
+ * rule file's (reused file after file), every table's, and what the
+ * rules read from them take (set_alloc()), populated in one call - on
+ * this kind of VM a page fault costs ~10 us, and a tree a dozen pages.
+ * 0 or -ENOMEM.
  */
 static int
 map_layout(struct dp_ruleset *set)
@@ -1319,6 +1321,9 @@ map_layout(struct dp_ruleset *set)
 	}
 	if (page <= 0)
 		page = 4096;
+	/* What the rules read from the catalog take, with room to spare:
+	 * deferred patterns and views take more than the generator's. */
+	tables += aligned(dp_catalog_arena_hint + dp_catalog_arena_hint / 2);
 	size = (scratch + tables + (size_t)page - 1) & ~((size_t)page - 1);
 	if (size == 0)
 		return 0;
@@ -1331,6 +1336,23 @@ map_layout(struct dp_ruleset *set)
 	set->scratch_size = scratch;
 	set->layout_used = scratch;
 	return 0;
+}
+
+/* Zeroed memory that lives as long as the set: from the layout mapping
+ * while it has room (its pages are populated already), else from the
+ * set's arena. */
+static void *
+set_alloc(struct dp_ruleset *set, size_t size)
+{
+	size_t need = aligned(size);
+
+	if (set->layout && need <= set->layout_size - set->layout_used) {
+		void *p = (char *)set->layout + set->layout_used;
+
+		set->layout_used += need;
+		return p;
+	}
+	return dp_arena_alloc(set->arena, size);
 }
 
 /*
@@ -1355,19 +1377,15 @@ make_doc(struct dp_ruleset *set, const struct dp_source *source,
 		return dp_doc_parse(source, NULL, ret_doc);
 	if (known->n_nodes == 0 || source->len != known->len)
 		return -EINVAL;
-	view = dp_arena_alloc(set->arena, sizeof(*view));
-	if (!view || map_layout(set) < 0)
+	if (map_layout(set) < 0 ||
+	    !(view = set_alloc(set, sizeof(*view))))
 		return -ENOMEM;
 	need = aligned(dp_catalog_tree_size(known));
 	if (scratch && need <= set->scratch_size) {
 		mem = set->layout;
-	} else if (!scratch && need <= set->layout_size - set->layout_used) {
-		mem = (char *)set->layout + set->layout_used;
-		set->layout_used += need;
 	} else {
-		/* Not in the plan (a table read twice, a rule file named as
-		 * a table): it stays in the arena. */
-		mem = dp_arena_alloc(set->arena, need);
+		/* A table; or, not in the plan, a rule file named as one. */
+		mem = set_alloc(set, need);
 		if (!mem)
 			return -ENOMEM;
 	}
