@@ -123,12 +123,14 @@ typedef int (*dp_json_item_fn)(void *data, struct dp_doc *doc,
 
 /*
  * dp_doc_parse() for inputs too big to hold as one tree (a `jq -s`
- * bundle of thousands of exports): when source is one valid top-level
- * array (checked first by a parse that builds nothing, under the same
- * limits), each element goes to on_item and is freed, so that memory
- * holds one element at a time; the root is then an empty array and
- * *ret_streamed is true.  Else it is exactly dp_doc_parse(), with every
- * diagnostic of an invalid text, and *ret_streamed is false.
+ * bundle of thousands of exports): when source is a top-level array,
+ * each element goes to on_item as soon as it is parsed and is then
+ * freed, so that memory holds one element at a time; the root is then an
+ * empty array and *ret_streamed is true.  When the text turns out not
+ * to be valid JSON later on, the elements handed over before stay handed
+ * over: root is NULL, the diagnostics are dp_doc_parse()'s (nothing of
+ * the elements), and the caller undoes what it did with them.  Any
+ * other text is exactly dp_doc_parse(), with *ret_streamed false.
  */
 int dp_doc_parse_items(const struct dp_source *source,
 		       const struct dp_json_limits *limits,

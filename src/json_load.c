@@ -919,79 +919,6 @@ run(struct parser *p)
 
 /* ---- whole files ----------------------------------------------------- */
 
-/* The checking parse of dp_doc_parse_items(): nodes are not built, but
- * the limits hold as in the real parse. */
-struct checker {
-	const struct dp_json_limits *limits;
-	unsigned depth;
-};
-
-static int
-check_string(void *ctx, const unsigned char *text, size_t len)
-{
-	const struct checker *c = ctx;
-
-	(void) text;
-	return len <= c->limits->max_string;
-}
-
-static int
-check_number(void *ctx, const char *text, size_t len)
-{
-	(void) ctx;
-	(void) text;
-	(void) len;
-	return 1;
-}
-
-static int
-check_open(void *ctx)
-{
-	struct checker *c = ctx;
-
-	return ++c->depth <= c->limits->max_depth;
-}
-
-static int
-check_close(void *ctx)
-{
-	struct checker *c = ctx;
-
-	c->depth--;
-	return 1;
-}
-
-static const yajl_callbacks check_callbacks = {
-	.yajl_number = check_number,
-	.yajl_string = check_string,
-	.yajl_map_key = check_string,
-	.yajl_start_map = check_open,
-	.yajl_end_map = check_close,
-	.yajl_start_array = check_open,
-	.yajl_end_array = check_close,
-};
-
-/* Whether text is one valid JSON value within limits: what run() would
- * accept (its configuration, no comments, nothing after the value). */
-static int
-is_valid_text(const unsigned char *text, size_t len,
-	      const struct dp_json_limits *limits, bool *ret_valid)
-{
-	struct checker c = {.limits = limits};
-	yajl_handle handle = yajl_alloc(&check_callbacks, NULL, &c);
-	yajl_status status;
-
-	if (!handle)
-		return -ENOMEM;
-	(void) yajl_config(handle, yajl_dont_validate_strings, 1);
-	status = yajl_parse(handle, text, len);
-	if (status == yajl_status_ok)
-		status = yajl_complete_parse(handle);
-	yajl_free(handle);
-	*ret_valid = status == yajl_status_ok;
-	return 0;
-}
-
 static struct dp_doc *
 doc_new(const struct dp_source *source, const struct dp_json_limits *limits)
 {
@@ -1086,23 +1013,18 @@ dp_doc_init_view(struct dp_doc *doc, const struct dp_source *source,
 	doc->limits.max_string = DP_JSON_MAX_STRING_DEFAULT;
 }
 
-/* Whether source holds a top-level array that can be streamed. */
-static int
-streamable(const struct dp_source *source, const struct dp_json_limits *limits,
-	   bool *ret_yes)
+/* Whether the text of source starts a top-level array. */
+static bool
+starts_array(const struct dp_source *source)
 {
 	const unsigned char *text = (const unsigned char *) source->data;
 	size_t i = source->body;
 
-	*ret_yes = false;
 	if (source->problem != DP_ENC_OK)
-		return 0;
+		return false;
 	while (i < source->len && is_space(text[i]))
 		i++;
-	if (i == source->len || text[i] != '[')
-		return 0;
-	return is_valid_text(text + source->body, source->len - source->body,
-			     limits, ret_yes);
+	return i < source->len && text[i] == '[';
 }
 
 int
@@ -1113,7 +1035,7 @@ dp_doc_parse_items(const struct dp_source *source,
 {
 	struct dp_doc *doc;
 	bool stream = false;
-	int r;
+	int r = 0;
 
 	if (!source || !ret_doc || !on_item || !ret_streamed)
 		return -EINVAL;
@@ -1122,8 +1044,8 @@ dp_doc_parse_items(const struct dp_source *source,
 	doc = doc_new(source, limits);
 	if (!doc)
 		return -ENOMEM;
-	r = streamable(source, &doc->limits, &stream);
-	if (r == 0 && stream) {
+	stream = starts_array(source);
+	if (stream) {
 		doc->diag_arena = dp_arena_new();
 		if (!doc->diag_arena)
 			r = -ENOMEM;

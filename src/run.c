@@ -51,6 +51,10 @@ struct dp_run {
 	size_t n_walking, cap_walking;
 	dp_run_error_fn on_error;   /* of the last dp_run_add_path() */
 	void *on_error_data;
+	/* The file adapted last, whose bytes go when the next one comes:
+	 * the last file of a run (the only one of a pre-commit hook, a
+	 * 50 MB bundle) is never read twice. */
+	struct dp_source *release_next;
 };
 
 /* Grows *array (of elem_size) to hold one more; 0 or -ENOMEM. */
@@ -331,6 +335,34 @@ adapt_item(void *data, struct dp_doc *doc, const struct dp_json *item,
 	return dp_adapt_array_item(&st->ctx, item, index, &st->recognised);
 }
 
+/* What adapting a document can change in a setup: counts only grow,
+ * and the creator is the one value an export may overwrite. */
+struct setup_mark {
+	size_t n_roles, n_tasks, n_orphans, n_notes;
+	struct dp_value creator_uid;
+};
+
+static void
+setup_mark(const struct dp_setup *setup, struct setup_mark *ret)
+{
+	ret->n_roles = setup->n_roles;
+	ret->n_tasks = setup->n_tasks;
+	ret->n_orphans = setup->n_orphans;
+	ret->n_notes = setup->n_notes;
+	ret->creator_uid = setup->creator_uid;
+}
+
+/* Forgets what was adapted since mark (the memory stays in the arena). */
+static void
+setup_rollback(struct dp_setup *setup, const struct setup_mark *mark)
+{
+	setup->n_roles = mark->n_roles;
+	setup->n_tasks = mark->n_tasks;
+	setup->n_orphans = mark->n_orphans;
+	setup->n_notes = mark->n_notes;
+	setup->creator_uid = mark->creator_uid;
+}
+
 /* Parses source into *ret_doc and adapts it, a big top-level array one
  * element at a time.  0 or -ENOMEM. */
 static int
@@ -339,6 +371,7 @@ parse_and_adapt(struct dp_run *run, struct dp_source *source,
 {
 	struct stream st = {.ctx.setup = run->setup, .source = source};
 	struct dp_doc *doc = NULL;
+	struct setup_mark mark;
 	bool streamed = false;
 	int r;
 
@@ -346,6 +379,7 @@ parse_and_adapt(struct dp_run *run, struct dp_source *source,
 		   &st.ctx.dir);
 	if (!st.ctx.file_stem || !st.ctx.dir)
 		return -ENOMEM;
+	setup_mark(run->setup, &mark);
 	if (source->len >= run->options.stream_from)
 		r = dp_doc_parse_items(source, &run->options.limits, adapt_item,
 				       &st, &doc, &streamed);
@@ -354,6 +388,14 @@ parse_and_adapt(struct dp_run *run, struct dp_source *source,
 	if (r < 0)
 		return r;
 	*ret_doc = doc;
+	if (streamed && !doc->root) {
+		/* Not JSON after all: like any unusable file, it adds
+		 * nothing, not even the elements adapted before the error
+		 * was seen (a second pass to know first costs a parse). */
+		setup_rollback(run->setup, &mark);
+		*ret_recognised = 0;
+		return 0;
+	}
 	if (streamed || !doc->root) {
 		*ret_recognised = st.recognised;
 		return 0;
@@ -406,8 +448,18 @@ add_source(struct dp_run *run, struct dp_source *source, bool explicit,
 	}
 	dp_doc_free(doc);
 	if (rereadable)
-		release_bytes(source);
+		run->release_next = source;
 	return 0;
+}
+
+/* Releases the bytes of the file adapted before, now that another one
+ * is about to be read. */
+static void
+release_previous(struct dp_run *run)
+{
+	if (run->release_next)
+		release_bytes(run->release_next);
+	run->release_next = NULL;
 }
 
 int
@@ -415,7 +467,10 @@ dp_run_add_buffer(struct dp_run *run, const char *name, const char *bytes,
 		  size_t len, bool explicit)
 {
 	struct dp_source *source = NULL;
-	int r = dp_source_from_memory(name, bytes, len, &source);
+	int r;
+
+	release_previous(run);
+	r = dp_source_from_memory(name, bytes, len, &source);
 
 	if (r < 0)
 		return r;
@@ -449,7 +504,10 @@ add_file(struct dp_run *run, const char *path, bool explicit, bool regular,
 	 dp_run_error_fn on_error, void *data)
 {
 	struct dp_source *source = NULL;
-	int r = dp_source_read(path, run->options.max_file_size, &source);
+	int r;
+
+	release_previous(run);
+	r = dp_source_read(path, run->options.max_file_size, &source);
 
 	if (r == -ENOMEM)
 		return r;

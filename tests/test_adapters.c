@@ -743,20 +743,23 @@ count_rule(const struct dp_run *run, const char *id, unsigned *ret_line)
 	return n;
 }
 
-/* A file read from disk is freed once adapted and read again for the
- * report: the finding still has its line, and the bytes are back. */
+/* A file read from disk is freed once adapted (when the next one is
+ * read: here zz.json) and read again for the report: the finding still
+ * has its line, and the bytes are back. */
 START_TEST(released_bytes_come_back)
 {
-	char dir[] = "/tmp/dp-released-XXXXXX", path[600];
+	char dir[] = "/tmp/dp-released-XXXXXX", path[600], next[600];
 	struct path_errors pe = {0};
 	struct dp_run *run = NULL;
 	unsigned line = 0;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/job.json", dir);
+	snprintf(next, sizeof(next), "%s/zz.json", dir);
 	write_text(path, arn_job);
+	write_text(next, CALLER(UID_B));
 	ck_assert_int_eq(dp_run_new(rules, NULL, &run), 0);
-	ck_assert_int_eq(dp_run_add_path(run, path, true, on_path_error, &pe),
+	ck_assert_int_eq(dp_run_add_path(run, dir, true, on_path_error, &pe),
 			 0);
 	ck_assert_int_eq(dp_run_finish(run, NULL), 0);
 	ck_assert_uint_eq(pe.calls, 0);
@@ -765,6 +768,7 @@ START_TEST(released_bytes_come_back)
 	ck_assert_ptr_nonnull(dp_run_findings(run)->items[0].origin.source->data);
 	dp_run_free(run);
 	unlink(path);
+	unlink(next);
 	rmdir(dir);
 }
 END_TEST
@@ -774,7 +778,7 @@ END_TEST
  * reported as unreadable (exit 2), never shown with a wrong position. */
 START_TEST(released_bytes_changed)
 {
-	char dir[] = "/tmp/dp-released-XXXXXX", path[600];
+	char dir[] = "/tmp/dp-released-XXXXXX", path[600], next[600];
 	struct path_errors pe = {0};
 	struct dp_run *run = NULL;
 	char *changed = strdup(arn_job);
@@ -783,7 +787,9 @@ START_TEST(released_bytes_changed)
 	ck_assert_ptr_nonnull(changed);
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/job.json", dir);
+	snprintf(next, sizeof(next), "%s/zz.json", dir);
 	write_text(path, arn_job);
+	write_text(next, CALLER(UID_B));
 	ck_assert_int_eq(dp_run_new(rules, NULL, &run), 0);
 	ck_assert_int_eq(dp_run_add_path(run, dir, true, on_path_error, &pe),
 			 0);
@@ -803,12 +809,29 @@ START_TEST(released_bytes_changed)
 	ck_assert_int_eq(dp_run_new(rules, NULL, &run), 0);
 	ck_assert_int_eq(dp_run_add_path(run, path, true, on_path_error, &pe),
 			 0);
+	ck_assert_int_eq(dp_run_add_path(run, next, true, on_path_error, &pe),
+			 0);
 	unlink(path);
 	ck_assert_int_eq(dp_run_finish(run, NULL), 0);
 	ck_assert_uint_eq(pe.calls, 1);
 	ck_assert_int_eq(pe.err, -ESTALE);
 	ck_assert_uint_eq(count_rule(run, "DP201", &line), 0);
 	dp_run_free(run);
+
+	/* The last file is never released: what was checked is shown. */
+	memset(&pe, 0, sizeof(pe));
+	write_text(path, arn_job);
+	ck_assert_int_eq(dp_run_new(rules, NULL, &run), 0);
+	ck_assert_int_eq(dp_run_add_path(run, path, true, on_path_error, &pe),
+			 0);
+	write_text(path, changed);
+	ck_assert_int_eq(dp_run_finish(run, NULL), 0);
+	ck_assert_uint_eq(pe.calls, 0);
+	ck_assert_uint_eq(count_rule(run, "DP201", &line), 1);
+	ck_assert_uint_eq(line, 4);
+	dp_run_free(run);
+	unlink(path);
+	unlink(next);
 	rmdir(dir);
 	free(changed);
 }
@@ -885,23 +908,40 @@ START_TEST(streamed_array_same_findings)
 }
 END_TEST
 
-/* An array that is not valid JSON is never streamed: DP001 alone, as
- * for any file, and nothing of its first elements gets into the setup. */
-START_TEST(invalid_array_not_streamed)
+/* An array found not to be JSON only after some of its elements were
+ * adapted adds nothing, as any unusable file: the elements are taken
+ * back out of the setup (roles, tasks, the creator, notes), and only
+ * DP001 is reported - exactly what the whole-tree path gives. */
+START_TEST(invalid_array_adds_nothing)
 {
-	static const char text[] = "[" CALLER(UID_B) ", {\"a\": }]";
-	struct dp_run_options options = {.stream_from = 1};
-	struct dp_run *run = NULL;
+	static const char text[] =
+		"[" GET_ROLE("ram-for-dts", UID_A, UID_B) ",\n" CALLER(UID_B)
+		",\n{\"JobType\":\"SYNC\",\"JobType\":\"SYNC\","
+		"\"SourceEndpointRole\":\"acs:ram::" UID_A ":role/ram-for-dts\"}"
+		",\n{\"a\": }]";
+	const size_t from[] = {1, SIZE_MAX};
 	unsigned line = 0;
 
-	ck_assert_int_eq(dp_run_new(rules, &options, &run), 0);
-	ck_assert_int_eq(dp_run_add_buffer(run, "bad.json", text,
-					   strlen(text), true),
-			 0);
-	ck_assert_int_eq(dp_run_finish(run, NULL), 0);
-	ck_assert_uint_eq(count_rule(run, "DP001", &line), 1);
-	ck_assert(!dp_value_given(&dp_run_setup(run)->creator_uid));
-	dp_run_free(run);
+	for (size_t i = 0; i < DP_ARRAY_SIZE(from); i++) {
+		struct dp_run_options options = {.stream_from = from[i]};
+		struct dp_run *run = NULL;
+		const struct dp_setup *setup;
+
+		ck_assert_int_eq(dp_run_new(rules, &options, &run), 0);
+		ck_assert_int_eq(dp_run_add_buffer(run, "bad.json", text,
+						   strlen(text), true),
+				 0);
+		ck_assert_int_eq(dp_run_finish(run, NULL), 0);
+		setup = dp_run_setup(run);
+		ck_assert_uint_eq(dp_run_findings(run)->n, 1);
+		ck_assert_uint_eq(count_rule(run, "DP001", &line), 1);
+		ck_assert_uint_eq(line, 4);
+		ck_assert_uint_eq(setup->n_roles, 0);
+		ck_assert_uint_eq(setup->n_tasks, 0);
+		ck_assert_uint_eq(setup->n_notes, 0);
+		ck_assert(!dp_value_given(&setup->creator_uid));
+		dp_run_free(run);
+	}
 }
 END_TEST
 
@@ -945,7 +985,7 @@ adapters_suite(void)
 	tcase_add_test(tc, released_bytes_come_back);
 	tcase_add_test(tc, released_bytes_changed);
 	tcase_add_test(tc, streamed_array_same_findings);
-	tcase_add_test(tc, invalid_array_not_streamed);
+	tcase_add_test(tc, invalid_array_adds_nothing);
 	suite_add_tcase(s, tc);
 	return s;
 }
