@@ -6,6 +6,12 @@
  *
  * Ownership: a run owns its sources, documents, setup and findings until
  * dp_run_free(); it borrows the ruleset, which must outlive it.
+ *
+ * Memory: only the setup grows with the inputs.  Each document's tree is
+ * freed once adapted (a big top-level array one element at a time), and
+ * a regular file's bytes once the next file is read; dp_run_finish()
+ * reads again the files a finding or note points at.  Until then a
+ * source's data may be NULL (released).
  */
 #ifndef DP_RUN_H
 #define DP_RUN_H
@@ -66,9 +72,11 @@ int dp_run_add_buffer(struct dp_run *run, const char *name, const char *bytes,
 
 /*
  * Associates the documents into one setup, runs the rules and sorts the
- * findings.  Call once.  Returns 0, -ENOMEM, or -E2BIG when a rule's
- * pattern hit its limit (*reterr_msg says where; the findings of every
- * other rule are there all the same).
+ * findings.  Call once.  A released file that changed or vanished since
+ * it was read loses its findings and goes to the on_error of the last
+ * dp_run_add_path() with -ESTALE.  Returns 0, -ENOMEM, or -E2BIG when a
+ * rule's pattern hit its limit (*reterr_msg says where; the findings of
+ * every other rule are there all the same).
  */
 int dp_run_finish(struct dp_run *run, char **reterr_msg);
 
