@@ -58,8 +58,8 @@ struct dp_source {
 };
 
 /* The size limit when none is given (--max-file-size), and the ceiling
- * no option raises it past: offsets are uint32_t, and a run keeps every
- * input in memory. */
+ * no option raises it past: offsets are uint32_t, and a file is held
+ * whole while it is checked. */
 #define DP_MAX_FILE_SIZE_DEFAULT ((size_t)64 << 20)  /* 64 MiB */
 #define DP_MAX_FILE_SIZE_CEILING ((size_t)2 << 30) /* 2 GiB */
 
