@@ -57,12 +57,13 @@ struct options {
 	const char *gen;
 	const char *workdir;
 	unsigned runs;
+	unsigned scale;   /* --scale: every corpus this many times larger */
 	bool quick;
 	bool markdown;
 	bool check;
 };
 
-static struct options opt = {.runs = 7};
+static struct options opt = {.runs = 7, .scale = 1};
 static int n_missed;
 static struct dp_buf summary;
 
@@ -273,7 +274,13 @@ add_floors(struct scenario *s, bool with_read)
 static void
 add_preflight(struct scenario *s)
 {
+	struct prog *p = &s->progs[s->n_progs];
+
 	add_prog(s, "dts-preflight", opt.preflight, "check", s->input, NULL);
+	/* A 500 MB file (--scale 10) is over the default 64 MiB limit. */
+	p->argv[3] = (char *) "--max-file-size";
+	p->argv[4] = (char *) "2G";
+	p->argv[5] = NULL;
 }
 
 static int
@@ -408,14 +415,17 @@ one_small_file(const char *dir)
 static void
 usage(FILE *out)
 {
-	fputs("usage: dp-bench [--runs N] [--quick] [--markdown] [--check]\n"
+	fputs("usage: dp-bench [--runs N] [--quick] [--scale K] [--markdown] "
+	      "[--check]\n"
 	      "                --preflight BIN --floor BIN --gen BIN "
 	      "--workdir DIR\n"
 	      "Generates the corpora in DIR (once; a stamp file remembers\n"
 	      "them), runs the floors and dts-preflight on each, interleaved,\n"
 	      "N times (default 7), and prints medians and ratios.  --quick\n"
-	      "uses small corpora (a smoke test, not a measurement); --check\n"
-	      "exits 1 when a target is missed.\n",
+	      "uses small corpora (a smoke test, not a measurement); --scale K\n"
+	      "makes every corpus K times larger (10: 100,000 files, a 500 MB\n"
+	      "file, plans of up to 100,000 roles); --check exits 1 when a\n"
+	      "target is missed.\n",
 	      out);
 }
 
@@ -446,6 +456,10 @@ parse_args(int argc, char **argv)
 			if (dp_parse_long(v, 1, 200, &n) < 0)
 				return -1;
 			opt.runs = (unsigned) n;
+		} else if (strcmp(a, "--scale") == 0) {
+			if (dp_parse_long(v, 1, 40, &n) < 0)
+				return -1;
+			opt.scale = (unsigned) n;
 		} else if (strcmp(a, "--preflight") == 0) {
 			opt.preflight = v;
 		} else if (strcmp(a, "--floor") == 0) {
@@ -464,9 +478,10 @@ parse_args(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	const char *n_small = "10000", *n_mid = "1000", *mb = "50";
-	static const char *const role_counts[] = {"10", "100", "1000", "10000"};
-	size_t n_role_counts = DP_ARRAY_SIZE(role_counts);
+	unsigned long small_n = 10000, mid_n = 1000, mb_n = 50;
+	unsigned long role_n[] = {10, 100, 1000, 10000};
+	char *n_small, *n_mid, *mb, *role_counts[DP_ARRAY_SIZE(role_n)];
+	size_t n_role_counts = DP_ARRAY_SIZE(role_n);
 	struct scenario small = {0}, mid = {0}, single = {0}, large = {0};
 	struct scenario roles[4] = {{0}};
 	char *dir_small, *dir_mid, *file_large, *file_one;
@@ -477,13 +492,20 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (opt.quick) {
-		n_small = "1000";
-		n_mid = "100";
-		mb = "5";
+		small_n = 1000;
+		mid_n = 100;
+		mb_n = 5;
 		n_role_counts = 3;
 		if (opt.runs > 3)
 			opt.runs = 3;
 	}
+	n_small = dp_asprintf("%lu", small_n * opt.scale);
+	n_mid = dp_asprintf("%lu", mid_n * opt.scale);
+	mb = dp_asprintf("%lu", mb_n * opt.scale);
+	for (size_t i = 0; i < n_role_counts; i++)
+		role_counts[i] = dp_asprintf("%lu", role_n[i] * opt.scale);
+	if (!n_small || !n_mid || !mb || !role_counts[n_role_counts - 1])
+		return 1;
 	if (mkdir(opt.workdir, 0777) < 0 && errno != EEXIST) {
 		fprintf(stderr, "dp-bench: cannot create '%s': %s\n",
 			opt.workdir, strerror(errno));
@@ -508,7 +530,7 @@ main(int argc, char **argv)
 	       opt.runs, opt.workdir);
 	print_header();
 
-	small.name = opt.quick ? "1k files" : "10k files";
+	small.name = dp_asprintf("%s files", n_small);
 	small.input = dir_small;
 	small.runs = opt.runs;
 	add_floors(&small, true);
@@ -516,7 +538,7 @@ main(int argc, char **argv)
 	if (run_scenario(&small) < 0)
 		return 1;
 
-	mid.name = opt.quick ? "100 files" : "1k files";
+	mid.name = dp_asprintf("%s files", n_mid);
 	mid.input = dir_mid;
 	mid.runs = opt.runs;
 	add_floors(&mid, true);
@@ -533,7 +555,7 @@ main(int argc, char **argv)
 	if (run_scenario(&single) < 0)
 		return 1;
 
-	large.name = opt.quick ? "5 MB file" : "50 MB file";
+	large.name = dp_asprintf("%s MB file", mb);
 	large.input = file_large;
 	large.runs = opt.runs > 5 ? 5 : opt.runs;
 	add_floors(&large, true);
@@ -559,16 +581,18 @@ main(int argc, char **argv)
 		free(name);
 	}
 
-	verdict(opt.quick ? "1k small files vs yajl floor"
-			  : "10k small files vs yajl floor",
+	(void) snprintf(label, sizeof(label), "%s small files vs yajl floor",
+			n_small);
+	verdict(label,
 		ours(&small) / floor_yajl(&small), 1.5, "x");
 	verdict("one small file, whole process, vs C program parsing it",
 		ours(&single) / floor_yajl(&single), 1.5, "x");
-	verdict(opt.quick ? "5 MB file vs yajl floor"
-			  : "50 MB file vs yajl floor",
+	(void) snprintf(label, sizeof(label), "%s vs yajl floor", large.name);
+	verdict(label,
 		ours(&large) / floor_yajl(&large), 3.0, "x");
-	verdict(opt.quick ? "5 MB file: peak RSS / file size"
-			  : "50 MB file: peak RSS / file size",
+	(void) snprintf(label, sizeof(label), "%s: peak RSS / file size",
+			large.name);
+	verdict(label,
 		max_rss(find_prog(&large, "dts-preflight")) * 1024.0 /
 			(double) large.bytes,
 		3.0, "x");
