@@ -800,6 +800,62 @@ index_roles(struct dp_setup *setup)
 	setup->indexed_of = setup->n_roles;
 }
 
+/*
+ * The range [bounds[0], bounds[1]) of a sorted index whose entries
+ * compare equal to a key: cmp(key, i) is the entry i's order against it
+ * (<0: before).  Both indexes of the setup are searched this way.
+ */
+static void
+equal_range(size_t n, int (*cmp)(const void *key, size_t i), const void *key,
+	    size_t bounds[2])
+{
+	for (int upper = 0; upper < 2; upper++) {
+		size_t lo = 0, hi = n;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			int c = cmp(key, mid);
+
+			if (c < 0 || (upper && c == 0))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		bounds[upper] = lo;
+	}
+}
+
+struct role_key {
+	struct dp_role *const *sorted;
+	bool by_owner;
+	const struct dp_value *value;
+};
+
+static int
+cmp_role_at(const void *key, size_t i)
+{
+	const struct role_key *k = key;
+	const struct dp_role *role = k->sorted[i];
+
+	return cmp_values(k->by_owner ? &role->owner_uid : &role->name,
+			  k->value);
+}
+
+struct endpoint_key {
+	struct dp_endpoint *const *sorted;
+	const struct name_ref *want;
+};
+
+static int
+cmp_endpoint_at(const void *key, size_t i)
+{
+	const struct endpoint_key *k = key;
+	struct name_ref got;
+
+	(void)endpoint_role(k->sorted[i], &got);
+	return cmp_names(&got, k->want);
+}
+
 bool
 dp_setup_roles_with(const struct dp_setup *setup, bool by_owner,
 		    const struct dp_value *value,
@@ -816,22 +872,8 @@ dp_setup_roles_with(const struct dp_setup *setup, bool by_owner,
 		*ret_n = 0;
 		return true;
 	}
-	for (int upper = 0; upper < 2; upper++) {
-		size_t lo = 0, hi = setup->n_roles_indexed;
-
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			const struct dp_role *role = sorted[mid];
-			int c = cmp_values(by_owner ? &role->owner_uid
-						    : &role->name, value);
-
-			if (c < 0 || (upper && c == 0))
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		bounds[upper] = lo;
-	}
+	equal_range(setup->n_roles_indexed, cmp_role_at,
+		    &(struct role_key){sorted, by_owner, value}, bounds);
 	*ret_roles = sorted + bounds[0];
 	*ret_n = bounds[1] - bounds[0];
 	return true;
@@ -899,7 +941,7 @@ dp_setup_endpoints_naming(const struct dp_setup *setup,
 			  struct dp_endpoint *const **ret_eps, size_t *ret_n)
 {
 	struct dp_endpoint *const *sorted = setup->endpoints_by_role;
-	struct name_ref want = {name->str, name->len}, got;
+	struct name_ref want = {name->str, name->len};
 	size_t bounds[2];
 
 	if (!sorted || setup->endpoints_indexed_of != setup->n_tasks)
@@ -909,22 +951,8 @@ dp_setup_endpoints_naming(const struct dp_setup *setup,
 		*ret_n = 0;
 		return true;
 	}
-	for (int upper = 0; upper < 2; upper++) {
-		size_t lo = 0, hi = setup->n_endpoints_indexed;
-
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			int c;
-
-			(void)endpoint_role(sorted[mid], &got);
-			c = cmp_names(&got, &want);
-			if (c < 0 || (upper && c == 0))
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		bounds[upper] = lo;
-	}
+	equal_range(setup->n_endpoints_indexed, cmp_endpoint_at,
+		    &(struct endpoint_key){sorted, &want}, bounds);
 	*ret_eps = sorted + bounds[0];
 	*ret_n = bounds[1] - bounds[0];
 	return true;
