@@ -898,35 +898,44 @@ drop_stale(struct dp_run *run, struct dp_source *stale)
 		run->on_error(run->on_error_data, stale->path, -ESTALE);
 }
 
-/* Reads again the bytes of every file a finding or a note points at. */
+/* The bytes of source back for the report: 1 when it changed and all
+ * that pointed at it was dropped (the caller's list shifted), 0 when the
+ * bytes are there, or -ENOMEM. */
+static int
+need_bytes(struct dp_run *run, struct dp_source *source)
+{
+	int r;
+
+	if (!source || !source->released)
+		return 0;
+	r = reload_bytes(source, run->options.max_file_size);
+	if (r != -ESTALE)
+		return r;
+	drop_stale(run, source);
+	return 1;
+}
+
+/* Reads again the bytes of every file a finding or a note points at.
+ * After a drop the same index holds the next entry: every entry of the
+ * dropped file before it would have been met first. */
 static int
 reload_reported(struct dp_run *run)
 {
-	size_t max = run->options.max_file_size;
-	struct dp_source *source;
 	int r;
 
-	for (size_t i = 0; i < run->findings.n; i++) {
-		source = run->findings.items[i].origin.source;
-		if (!source || !source->released)
-			continue;
-		if ((r = reload_bytes(source, max)) == -ESTALE) {
-			drop_stale(run, source);
-			i = (size_t)-1; /* the list changed: look again */
-		} else if (r < 0) {
+	for (size_t i = 0; i < run->findings.n;) {
+		r = need_bytes(run, run->findings.items[i].origin.source);
+		if (r < 0)
 			return r;
-		}
+		if (r == 0)
+			i++;
 	}
-	for (size_t i = 0; i < run->setup->n_notes; i++) {
-		source = run->setup->notes[i].origin.source;
-		if (!source || !source->released)
-			continue;
-		if ((r = reload_bytes(source, max)) == -ESTALE) {
-			drop_stale(run, source);
-			i = (size_t)-1;
-		} else if (r < 0) {
+	for (size_t i = 0; i < run->setup->n_notes;) {
+		r = need_bytes(run, run->setup->notes[i].origin.source);
+		if (r < 0)
 			return r;
-		}
+		if (r == 0)
+			i++;
 	}
 	return 0;
 }
