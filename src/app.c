@@ -341,6 +341,19 @@ next:
 
 /* ---- config, waivers, baseline ------------------------------------- */
 
+/* Today's date for waivers: $DTS_PREFLIGHT_TODAY, or the clock's when
+ * today is NULL.  0, or -1 after an error message. */
+static int
+read_today(struct app *app, const char *today)
+{
+	if (dp_waiver_today(today, &app->today) < 0) {
+		error_msg(app, "DTS_PREFLIGHT_TODAY must be a date YYYY-MM-DD, "
+			  "not '%s'", today ? today : "");
+		return -1;
+	}
+	return 0;
+}
+
 /* The config file (--config, or found upwards) merged under the command
  * line, and today's date for waivers.  0, or -1 after an error message. */
 static int
@@ -350,11 +363,13 @@ load_config(struct app *app, struct dp_cli *cli)
 	char *path = NULL, *msg = NULL;
 	int r;
 
-	if (dp_waiver_today(today, &app->today) < 0) {
-		error_msg(app, "DTS_PREFLIGHT_TODAY must be a date YYYY-MM-DD, "
-			  "not '%s'", today);
+	/* Only a config file has waivers: without one the clock is never
+	 * read, nor /etc/localtime parsed (0.3 ms of a 3 ms run).  A date
+	 * given is checked first all the same. */
+	if (today && !*today)
+		today = NULL;
+	if (today && read_today(app, today) < 0)
 		return -1;
-	}
 	if (cli->config_path)
 		path = dp_strdup(cli->config_path);
 	else if ((r = dp_config_find(".", &path)) <= 0)
@@ -367,6 +382,8 @@ load_config(struct app *app, struct dp_cli *cli)
 			  strerror(-r));
 	else if (r == 0)
 		r = dp_config_apply(app->config, cli);
+	if (r == 0 && !today && read_today(app, NULL) < 0)
+		r = -EINVAL;
 found:
 	if (r == -ENOMEM)
 		error_msg(app, "%s", strerror(ENOMEM));
