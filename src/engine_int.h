@@ -16,15 +16,25 @@
 
 typedef int (*dp_visit_fn)(void *data, const struct dp_ctx *ctx);
 
+/* A block of setup->roles and of setup->tasks: [*_lo, *_hi). */
+struct dp_walk_range {
+	size_t role_lo, role_hi;
+	size_t task_lo, task_hi;
+};
+
 struct dp_walker {
 	const struct dp_engine_input *in;
 	dp_visit_fn visit;
 	void *data;
+	/* What a walk of the whole setup covers of its roles and tasks;
+	 * NULL: all of them.  A walk inside a context ignores it. */
+	const struct dp_walk_range *range;
 };
 
 /* Visits every context of level inside ctx (which may already pin a
  * task, an endpoint, a role, a trust policy or a statement: then only
- * what lies within).  0 or the first negative visit() result. */
+ * what lies within; else only w->range, when set).  0 or the first
+ * negative visit() result. */
 int dp_engine_walk(const struct dp_walker *w, struct dp_ctx ctx,
 		   enum dp_level level);
 
@@ -36,7 +46,8 @@ struct dp_eval {
 	const struct dp_field *field;     /* the selected field now walked */
 	enum dp_severity severity;
 	struct dp_findings *out;
-	struct dp_buf limit_errors;       /* patterns that hit their limit */
+	/* Patterns that hit their limit, as records for limit_text() */
+	struct dp_buf *limit_events;
 	struct dp_value *scratch;         /* computed values, per field */
 };
 
