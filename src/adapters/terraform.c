@@ -580,6 +580,16 @@ note_attr(struct tf_res *res, const struct dp_value *v, const char *label)
 		       ? -ENOMEM : 0;
 }
 
+/* Is attribute attr of res marked sensitive (after_sensitive,
+ * sensitive_values)?  attr_value() reads a value so marked as UNKNOWN. */
+static bool
+attr_sensitive(const struct tf_res *res, const char *attr)
+{
+	const struct dp_json_member *s = dp_json_member(res->sensitive, attr);
+
+	return s && s->value->kind == DP_JSON_TRUE;
+}
+
 /*
  * Reads attribute attr of res: PRESENT/ABSENT as written, UNKNOWN when
  * Terraform knows it only after apply or it is marked sensitive (then it
@@ -592,7 +602,6 @@ attr_value(struct tf *tf, struct tf_res *res, const char *attr, bool noted,
 {
 	struct dp_adapt_ctx *ctx = tf->ctx;
 	const struct dp_json_member *u = dp_json_member(res->unknown, attr);
-	const struct dp_json_member *s = dp_json_member(res->sensitive, attr);
 	const struct dp_json *v = dp_json_get(res->values, attr);
 	int r;
 
@@ -608,8 +617,7 @@ attr_value(struct tf *tf, struct tf_res *res, const char *attr, bool noted,
 							   res->unknown_ptr, attr);
 		if (!ret->origin.pointer)
 			return -ENOMEM;
-	} else if (s && s->value->kind == DP_JSON_TRUE && v &&
-		   v->kind != DP_JSON_NULL) {
+	} else if (attr_sensitive(res, attr) && v && v->kind != DP_JSON_NULL) {
 		r = mask_all((struct dp_source *)ctx->doc->source, v, 0);
 		if (r < 0)
 			return r;
@@ -622,6 +630,34 @@ attr_value(struct tf *tf, struct tf_res *res, const char *attr, bool noted,
 	ret->len = 0;
 	ret->located = false;
 	return noted ? note_attr(res, ret, attr) : 0;
+}
+
+/* The text of attribute attr of res when attr_value() would read it as
+ * a given literal (a non-empty string or number, true, false): for the
+ * links between resources, which only compare texts, without a copy and
+ * a pointer for each job.  false when there is none. */
+static bool
+attr_text(const struct tf_res *res, const char *attr, const char **ret_str,
+	  size_t *ret_len)
+{
+	const struct dp_json *v = dp_json_get(res->values, attr);
+
+	if (!v || attr_sensitive(res, attr))
+		return false;
+	switch (v->kind) {
+	case DP_JSON_STRING:
+	case DP_JSON_NUMBER:
+		*ret_str = v->u.str;
+		*ret_len = v->n;
+		return v->n > 0;
+	case DP_JSON_TRUE:
+	case DP_JSON_FALSE:
+		*ret_str = v->kind == DP_JSON_TRUE ? "true" : "false";
+		*ret_len = strlen(*ret_str);
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* The first of two spellings that says anything (role_name / the
@@ -718,9 +754,11 @@ load_role(struct tf *tf, struct tf_res *res)
 
 		if (!doc || doc->kind != DP_JSON_STRING)
 			continue;
-		r = attr_value(tf, res, keys[i], true, &v);
-		if (r < 0 || v.state != DP_VALUE_PRESENT)
-			return r;
+		/* A string is a literal unless marked sensitive.  Read as a
+		 * value only then (masked and noted): a copy of the policy
+		 * and a map of its bytes cost a kilobyte a role, unused. */
+		if (attr_sensitive(res, keys[i]))
+			return attr_value(tf, res, keys[i], true, &v);
 		return dp_adapt_trust(tf->ctx, doc,
 				      dp_json_pointer_join(setup->arena,
 							   res->values_ptr,
@@ -1220,19 +1258,15 @@ instance_ids(struct tf *tf, struct tf_key **ret_ids, size_t *ret_n)
 {
 	struct tf_key *ids = malloc((tf->n_res ? tf->n_res : 1) * sizeof(*ids));
 	size_t n = 0;
-	struct dp_value id;
 
 	if (!ids)
 		return -ENOMEM;
 	for (size_t k = 0; k < tf->n_res; k++) {
-		if (tf->res[k].kind != TF_INSTANCE || !tf->res[k].task)
-			continue;
-		if (attr_value(tf, &tf->res[k], "id", false, &id) < 0) {
-			free(ids);
-			return -ENOMEM;
-		}
-		if (dp_value_given(&id))
-			ids[n++] = (struct tf_key){id.str, id.len, k};
+		struct tf_key id = {.res = k};
+
+		if (tf->res[k].kind == TF_INSTANCE && tf->res[k].task &&
+		    attr_text(&tf->res[k], "id", &id.str, &id.len))
+			ids[n++] = id;
 	}
 	qsort(ids, n, sizeof(*ids), cmp_tf_keys);
 	*ret_ids = ids;
@@ -1264,19 +1298,18 @@ link_instances(struct tf *tf)
 	for (size_t i = 0; i < tf->n_res; i++) {
 		struct tf_res *job = &tf->res[i];
 		struct tf_res *inst = NULL;
-		struct dp_value ref;
-		size_t lo, hi;
+		const char *ref;
+		size_t ref_len, lo, hi;
+		bool has_ref;
 
 		if (!job->task || job->kind == TF_INSTANCE)
 			continue;
-		if (attr_value(tf, job, "dts_instance_id", false, &ref) < 0)
+		has_ref = attr_text(job, "dts_instance_id", &ref, &ref_len);
+		if (has_ref && !ids && instance_ids(tf, &ids, &n_ids) < 0)
 			goto nomem;
-		if (dp_value_given(&ref) && !ids &&
-		    instance_ids(tf, &ids, &n_ids) < 0)
-			goto nomem;
-		if (dp_value_given(&ref)) {
+		if (has_ref) {
 			/* The last instance with that ID that is not merged yet. */
-			tf_key_range(ids, n_ids, ref.str, ref.len, &lo, &hi);
+			tf_key_range(ids, n_ids, ref, ref_len, &lo, &hi);
 			for (size_t k = lo; k < hi; k++)
 				if (tf->res[ids[k].res].task)
 					inst = &tf->res[ids[k].res];
