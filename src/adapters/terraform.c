@@ -43,6 +43,12 @@ static const struct {
 	{"alicloud_dts_migration_instance", TF_INSTANCE},
 };
 
+/* A slot of the address set of struct tf. */
+struct tf_addr {
+	const char *address; /* NULL: empty */
+	size_t hash;
+};
+
 /* One resource as the plan or state shows it. */
 struct tf_res {
 	enum tf_kind kind;
@@ -70,7 +76,7 @@ struct tf {
 	size_t n_res, cap_res;
 	/* Addresses of res, hashed: seen() must not compare each address
 	 * of a 10,000-resource plan with every other. */
-	const char **addrs;
+	struct tf_addr *addrs;
 	size_t n_addrs, cap_addrs;
 	/* Resources by module and local address, for referenced(). */
 	struct tf_ref *refs;
@@ -287,13 +293,17 @@ hash_address(const char *s)
 	return (size_t)h;
 }
 
-/* The slot of address in the hash set, or the empty slot it would go. */
+/* The slot of address (whose hash_address() is hash) in the hash set,
+ * or the empty slot it would go.  Hashes are compared first: each
+ * string compare reads an address from far away in the document. */
 static size_t
-address_slot(const char **slots, size_t cap, const char *address)
+address_slot(const struct tf_addr *slots, size_t cap, const char *address,
+	     size_t hash)
 {
-	size_t i = hash_address(address) & (cap - 1);
+	size_t i = hash & (cap - 1);
 
-	while (slots[i] && strcmp(slots[i], address) != 0)
+	while (slots[i].address && (slots[i].hash != hash ||
+				    strcmp(slots[i].address, address) != 0))
 		i = (i + 1) & (cap - 1);
 	return i;
 }
@@ -302,29 +312,46 @@ static bool
 seen(const struct tf *tf, const char *address)
 {
 	return address && tf->cap_addrs &&
-	       tf->addrs[address_slot(tf->addrs, tf->cap_addrs, address)];
+	       tf->addrs[address_slot(tf->addrs, tf->cap_addrs, address,
+				      hash_address(address))].address;
+}
+
+/* Doubles the address set.  0 or -ENOMEM. */
+static int
+grow_addresses(struct tf *tf)
+{
+	size_t cap = tf->cap_addrs ? tf->cap_addrs * 2 : 64;
+	struct tf_addr *slots = calloc(cap, sizeof(*slots));
+
+	if (!slots)
+		return -ENOMEM;
+	for (size_t i = 0; i < tf->cap_addrs; i++) {
+		const struct tf_addr *a = &tf->addrs[i];
+
+		if (a->address)
+			slots[address_slot(slots, cap, a->address, a->hash)] = *a;
+	}
+	free(tf->addrs);
+	tf->addrs = slots;
+	tf->cap_addrs = cap;
+	return 0;
 }
 
 static int
 remember_address(struct tf *tf, const char *address)
 {
-	if (!address || seen(tf, address))
-		return 0;
-	if (2 * (tf->n_addrs + 1) > tf->cap_addrs) {
-		size_t cap = tf->cap_addrs ? tf->cap_addrs * 2 : 64;
-		const char **slots = calloc(cap, sizeof(*slots));
+	size_t hash, slot;
 
-		if (!slots)
-			return -ENOMEM;
-		for (size_t i = 0; i < tf->cap_addrs; i++)
-			if (tf->addrs[i])
-				slots[address_slot(slots, cap, tf->addrs[i])] =
-					tf->addrs[i];
-		free(tf->addrs);
-		tf->addrs = slots;
-		tf->cap_addrs = cap;
-	}
-	tf->addrs[address_slot(tf->addrs, tf->cap_addrs, address)] = address;
+	if (!address)
+		return 0;
+	hash = hash_address(address);
+	if (tf->cap_addrs &&
+	    tf->addrs[address_slot(tf->addrs, tf->cap_addrs, address, hash)].address)
+		return 0;
+	if (2 * (tf->n_addrs + 1) > tf->cap_addrs && grow_addresses(tf) < 0)
+		return -ENOMEM;
+	slot = address_slot(tf->addrs, tf->cap_addrs, address, hash);
+	tf->addrs[slot] = (struct tf_addr){address, hash};
 	tf->n_addrs++;
 	return 0;
 }
@@ -1101,19 +1128,21 @@ referenced(struct tf *tf, const struct tf_res *res, const char *attr,
 	*ret_found = NULL;
 	if (!res->address)
 		return 0;
-	if ((r = index_refs(tf)) < 0)
-		return r;
 	split_address(res->address, &module_len, &key.local, &key.local_len);
 	module = config_module(tf->root, res->address, module_len);
+	/* No configuration (a state, a plan without it): no references,
+	 * and no index to build for every resource of the document. */
+	if (!module)
+		return 0;
+	if ((r = index_refs(tf)) < 0)
+		return r;
 	key.scope = module;
 	key.module = "";
 	key.kind = -1;
-	if (module) {
-		refs_range(tf->refs, tf->n_refs, &key, &lo, &hi);
-		if (lo < hi) {
-			refs = dp_json_path(tf->refs[lo].node, "expressions");
-			refs = dp_json_get(dp_json_get(refs, attr), "references");
-		}
+	refs_range(tf->refs, tf->n_refs, &key, &lo, &hi);
+	if (lo < hi) {
+		refs = dp_json_path(tf->refs[lo].node, "expressions");
+		refs = dp_json_get(dp_json_get(refs, attr), "references");
 	}
 	key.scope = NULL;
 	key.kind = (int)want;
@@ -1295,6 +1324,8 @@ link_instances(struct tf *tf)
 			only_job = &tf->res[i];
 		}
 	}
+	if (n_instances == 0)
+		return 0;
 	for (size_t i = 0; i < tf->n_res; i++) {
 		struct tf_res *job = &tf->res[i];
 		struct tf_res *inst = NULL;
