@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -817,47 +818,82 @@ cmp_by_place(const void *pa, const void *pb)
 	return 0;
 }
 
+/* Does f, byplace[i], yield to a finding it overlaps in its file, whose
+ * findings are byplace[lo, hi) (sorted by start)?  max_end[k] is the
+ * largest end of byplace[lo..k]: a file of 100,000 roles holds as many
+ * findings, and comparing each with every other was n^2.  Only those
+ * that can overlap f are compared: the ones starting where f starts,
+ * those after it that start inside it, and those before it up to where
+ * none ends past its start. */
+static bool
+is_explained(struct dp_finding *const *byplace, const uint32_t *max_end,
+	     size_t lo, size_t hi, size_t i)
+{
+	const struct dp_finding *f = byplace[i];
+	uint32_t start = f->origin.span.start;
+
+	for (size_t k = i + 1; k < hi; k++) {
+		const struct dp_finding *g = byplace[k];
+
+		if (g->origin.span.start != start &&
+		    g->origin.span.start >= f->origin.span.end)
+			break;
+		if (yields(f->rule, g->rule->id) && overlaps(f, g))
+			return true;
+	}
+	for (size_t k = i; k-- > lo;) {
+		const struct dp_finding *g = byplace[k];
+
+		if (g->origin.span.start != start && max_end[k] <= start)
+			break;
+		if (yields(f->rule, g->rule->id) && overlaps(f, g))
+			return true;
+	}
+	return false;
+}
+
 /* Drops, from the findings added since `first`, each one whose rule
- * yields to the rule of an overlapping finding in the same file.  Only
- * findings of one file are compared, so the cost stays per file. */
+ * yields to the rule of an overlapping finding in the same file. */
 static int
 drop_explained(struct dp_findings *list, size_t first)
 {
 	size_t n = list->n - first;
 	struct dp_finding **byplace;
+	uint32_t *max_end;
 	bool *drop;
 
 	if (n < 2)
 		return 0;
 	byplace = malloc(n * sizeof(*byplace));
+	max_end = malloc(n * sizeof(*max_end));
 	drop = calloc(n, sizeof(*drop));
-	if (!byplace || !drop) {
+	if (!byplace || !max_end || !drop) {
 		free(byplace);
+		free(max_end);
 		free(drop);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++)
 		byplace[i] = &list->items[first + i];
 	qsort(byplace, n, sizeof(*byplace), cmp_by_place);
-	for (size_t i = 0, group = 0; i < n; i++) {
-		const struct dp_finding *f = byplace[i];
+	for (size_t lo = 0, hi; lo < n; lo = hi) {
+		const struct dp_source *source = byplace[lo]->origin.source;
 
-		if (f->origin.source != byplace[group]->origin.source)
-			group = i;
-		if (!f->rule->n_yields_to)
-			continue;
-		for (size_t k = group; k < n && byplace[k]->origin.source ==
-						   f->origin.source; k++)
-			if (k != i && yields(f->rule, byplace[k]->rule->id) &&
-			    overlaps(f, byplace[k])) {
+		for (hi = lo; hi < n && byplace[hi]->origin.source == source;
+		     hi++) {
+			uint32_t end = byplace[hi]->origin.span.end;
+
+			max_end[hi] = hi > lo && max_end[hi - 1] > end
+					      ? max_end[hi - 1] : end;
+		}
+		for (size_t i = lo; i < hi; i++)
+			if (byplace[i]->rule->n_yields_to &&
+			    is_explained(byplace, max_end, lo, hi, i))
 				drop[byplace[i] - &list->items[first]] = true;
-				break;
-			}
 	}
-	for (size_t i = n; i-- > 0;)
-		if (drop[i])
-			dp_findings_remove(list, first + i);
+	dp_findings_remove_marked(list, first, drop);
 	free(byplace);
+	free(max_end);
 	free(drop);
 	return 0;
 }

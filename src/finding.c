@@ -61,6 +61,21 @@ dp_findings_remove(struct dp_findings *list, size_t i)
 }
 
 void
+dp_findings_remove_marked(struct dp_findings *list, size_t first,
+			  const bool *drop)
+{
+	size_t kept = first;
+
+	for (size_t i = first; i < list->n; i++) {
+		if (drop[i - first])
+			finding_free_strings(&list->items[i]);
+		else
+			list->items[kept++] = list->items[i];
+	}
+	list->n = kept;
+}
+
+void
 dp_findings_free(struct dp_findings *list)
 {
 	if (!list)

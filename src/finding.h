@@ -56,6 +56,12 @@ int dp_findings_sort(struct dp_findings *list);
  * the others.  An index past the end is a no-op. */
 void dp_findings_remove(struct dp_findings *list, size_t i);
 
+/* Removes, in one pass, each finding at index first + k for which
+ * drop[k] is true (k < list->n - first), freeing its strings; keeps the
+ * order of the others. */
+void dp_findings_remove_marked(struct dp_findings *list, size_t first,
+			       const bool *drop);
+
 /* Frees every finding's strings and the array; the list is empty after.
  * NULL is a no-op. */
 void dp_findings_free(struct dp_findings *list);
