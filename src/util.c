@@ -497,6 +497,26 @@ dp_buf_steal(struct dp_buf *buf)
 	return data;
 }
 
+int
+dp_grow(void *array_ptr, size_t n, size_t *cap, size_t elem_size)
+{
+	void **array = array_ptr;
+	size_t new_cap;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	new_cap = *cap ? *cap * 2 : 16;
+	if (new_cap > SIZE_MAX / elem_size)
+		return -ENOMEM;
+	p = realloc(*array, new_cap * elem_size);
+	if (!p)
+		return -ENOMEM;
+	*array = p;
+	*cap = new_cap;
+	return 0;
+}
+
 void
 dp_buf_free(struct dp_buf *buf)
 {

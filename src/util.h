@@ -82,7 +82,13 @@ size_t dp_arena_used(const struct dp_arena *arena);
  * notice that a file's bytes changed). */
 uint64_t dp_hash64(const void *bytes, size_t len);
 
-/* ---- growable buffer ------------------------------------------------ */
+/* ---- growable arrays and buffers ------------------------------------ */
+
+/* Makes room in *array_ptr (a malloc'd array of elem_size items, *cap
+ * of them, n in use) for one more, doubling it; 0 or -ENOMEM, when the
+ * array is unchanged. */
+int dp_grow(void *array_ptr, size_t n, size_t *cap, size_t elem_size);
+
 
 /* Zero-initialise (struct dp_buf b = {0};) before use.  data is always
  * NUL-terminated once anything was appended. */
