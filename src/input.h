@@ -50,7 +50,11 @@ struct dp_source {
 	 * len kept) and read them again for a report: bytes_hash tells
 	 * whether they are still the same.  See run.c. */
 	bool released;
+	bool hashed;          /* bytes_hash is set (dp_source_hash()) */
 	uint64_t bytes_hash;
+	size_t map_len;       /* data is mapped, this long (0: malloc'd) */
+	size_t forgotten;     /* bytes before this offset are gone
+				 (dp_source_forget_before()) */
 
 	/* data is static bytes, not the source's (dp_source_read_expect()):
 	 * never freed nor written. */
@@ -73,6 +77,37 @@ struct dp_source {
  */
 int dp_source_read(const char *path, size_t max_size,
 		   struct dp_source **ret_source);
+
+/* Sets source->bytes_hash from its bytes, once. */
+void dp_source_hash(struct dp_source *source);
+
+/* Frees the bytes of a source read from a regular file (data NULL,
+ * released true), remembering their hash, so that a run over many files
+ * holds none of them; dp_source_reload() reads them again. */
+void dp_source_release(struct dp_source *source);
+
+/* Reads the bytes of a released source again: 0 (also when it was not
+ * released), -ESTALE when the file is gone or no longer holds the same
+ * bytes, or -ENOMEM. */
+int dp_source_reload(struct dp_source *source, size_t max_size);
+
+/*
+ * Gives the memory of the bytes before offset back to the system, when
+ * the source is a big file's mapping whose hash is taken: a 50 MB bundle
+ * parsed one element at a time then does not hold the elements behind
+ * it.  Those bytes read as zeros afterwards: the caller must read
+ * nothing before offset again, and must dp_source_release() the source
+ * once it is parsed.
+ */
+void dp_source_forget_before(struct dp_source *source, size_t offset);
+
+/*
+ * dp_source_read() of a file found by a directory walk: opened without
+ * blocking, and -EINVAL unless it is a regular file, since a FIFO that
+ * nobody writes to would hang the walk forever.
+ */
+int dp_source_read_regular(const char *path, size_t max_size,
+			   struct dp_source **ret_source);
 
 /*
  * dp_source_read() of a file that may hold exactly the bytes known
