@@ -176,8 +176,12 @@ dp_value_from_json(struct dp_setup *setup, const struct dp_doc *doc,
 	value.origin.pointer = pointer;
 	if (!node || node->kind == DP_JSON_NULL) {
 		value.state = DP_VALUE_ABSENT;
+		if (pointer[0] == DP_POINTER_ITEM[0]) /* no span to tell */
+			value.origin.pointer = dp_arena_printf(
+				setup->arena, "/%zu%s", setup->item_index,
+				pointer + 1);
 		*ret_value = value;
-		return 0;
+		return value.origin.pointer ? 0 : -ENOMEM;
 	}
 	value.origin.span = node->span;
 	switch (node->kind) {

@@ -21,6 +21,17 @@ struct dp_arena;
 struct dp_doc;
 struct dp_json;
 
+/*
+ * The JSON Pointer of a place inside an element of a streamed top-level
+ * array (run.h) starts with this instead of "/<index>", as in
+ * "#/Role/Arn": the element is the one whose bytes hold the span, and
+ * the run writes the index in before anything is reported.  A 50 MB
+ * bundle then keeps one "#/Role/Arn" for all its elements rather than
+ * a string per element, a third of its setup.  A place without a span
+ * (an absent value) gets its full pointer at once.
+ */
+#define DP_POINTER_ITEM "#"
+
 /* Where a value was written: file, byte span, JSON Pointer. */
 struct dp_origin {
 	struct dp_source *source; /* NULL for values given on the command line */
@@ -195,6 +206,9 @@ struct dp_setup {
 	struct dp_endpoint **endpoints_by_role;
 	size_t n_endpoints_indexed;
 	size_t endpoints_indexed_of; /* n_tasks when it was built */
+	/* The element of a streamed array being adapted, which
+	 * DP_POINTER_ITEM stands for (dp_adapt_array_item()). */
+	size_t item_index;
 };
 
 /* A new, empty setup; NULL on ENOMEM. */

@@ -70,7 +70,10 @@ dp_adapt_array_item(struct dp_adapt_ctx *ctx, const struct dp_json *item,
 
 	if (!adapter)
 		return 0;
-	ptr = dp_json_pointer_index(ctx->setup->arena, "", index);
+	ctx->setup->item_index = index;
+	ptr = ctx->relative_items
+		      ? DP_POINTER_ITEM
+		      : dp_json_pointer_index(ctx->setup->arena, "", index);
 	if (!ptr)
 		return -ENOMEM;
 	r = adapter->load(ctx, item, ptr);

@@ -21,6 +21,8 @@ struct dp_adapt_ctx {
 	const struct dp_doc *doc;
 	const char *file_stem;  /* "ram-for-dts" for ram-for-dts.policies.json */
 	const char *dir;        /* directory of the file, for association */
+	bool relative_items;    /* pointers in array elements start with
+				   DP_POINTER_ITEM (model.h) */
 };
 
 struct dp_adapter {
