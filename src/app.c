@@ -514,9 +514,9 @@ cmd_check(struct app *app, const struct dp_cli *cli,
 again:
 	if (dp_run_new(set, &options, &run) < 0)
 		goto nomem;
-	for (size_t i = 0; i < cli->n_paths; i++)
-		if (dp_run_add_path(run, cli->paths[i], true, path_error, app) < 0)
-			goto nomem;
+	if (dp_run_add_paths(run, (const char *const *) cli->paths,
+			     cli->n_paths, true, path_error, app) < 0)
+		goto nomem;
 	r = dp_run_finish(run, &msg);
 	if (r == -E2BIG) {
 		fprintf(app->err, PROG ": %s\n", msg);

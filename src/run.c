@@ -7,18 +7,18 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "adapters/adapters.h"
 #include "associate.h"
 #include "classify.h"
 #include "rule_check.h"
 #include "engine.h"
+#include "prefetch.h"
 #include "run.h"
 #include "util.h"
 
@@ -27,9 +27,12 @@
  * the tree of 50 MB of exports costs several times the file. */
 #define STREAM_FROM_DEFAULT ((size_t)1 << 20)
 
-struct dir_id {
-	dev_t dev;
-	ino_t ino;
+/* Where each element of a streamed top-level array starts: the index
+ * that a DP_POINTER_ITEM pointer into it stands for (model.h). */
+struct item_starts {
+	const struct dp_source *source;
+	uint32_t *at;  /* at[i]: offset of element i */
+	size_t n, cap;
 };
 
 struct dp_run {
@@ -44,11 +47,11 @@ struct dp_run {
 	size_t n_unknown, cap_unknown;
 	size_t n_skipped;
 	struct dp_findings findings;
+	struct item_starts *streamed;
+	size_t n_streamed, cap_streamed;
 	char **not_run;
 	size_t n_not_run;
 	char *setup_summary;
-	struct dir_id *walking;     /* directories on the current walk path */
-	size_t n_walking, cap_walking;
 	dp_run_error_fn on_error;   /* of the last dp_run_add_path() */
 	void *on_error_data;
 	/* The file adapted last, whose bytes go when the next one comes:
@@ -56,25 +59,6 @@ struct dp_run {
 	 * 50 MB bundle) is never read twice. */
 	struct dp_source *release_next;
 };
-
-/* Grows *array (of elem_size) to hold one more; 0 or -ENOMEM. */
-static int
-reserve(void *array_ptr, size_t n, size_t *cap, size_t elem_size)
-{
-	void **array = array_ptr;
-	size_t new_cap;
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	new_cap = *cap ? *cap * 2 : 16;
-	p = realloc(*array, new_cap * elem_size);
-	if (!p)
-		return -ENOMEM;
-	*array = p;
-	*cap = new_cap;
-	return 0;
-}
 
 int
 dp_run_new(const struct dp_ruleset *rules, const struct dp_run_options *options,
@@ -123,7 +107,9 @@ dp_run_free(struct dp_run *run)
 	free(run->docs);
 	free(run->sources);
 	free(run->unknown);
-	free(run->walking);
+	for (size_t i = 0; i < run->n_streamed; i++)
+		free(run->streamed[i].at);
+	free(run->streamed);
 	free(run);
 }
 
@@ -195,6 +181,14 @@ mask_secrets(struct dp_source *source, const struct dp_json *node,
 	return 0;
 }
 
+/* prefetch.h's prepare: masks a document parsed ahead, on the reader's
+ * thread, which has time to spare. */
+static int
+mask_ahead(struct dp_source *source, const struct dp_doc *doc)
+{
+	return mask_secrets(source, doc->root, 0);
+}
+
 /* "dir/ram-for-dts.policies.json" -> stem "ram-for-dts", dir "dir". */
 static void
 split_path(struct dp_arena *arena, const char *path, const char **ret_stem,
@@ -224,7 +218,7 @@ note_unknown(struct dp_run *run, struct dp_doc *doc)
 	unsigned matched = 0;
 	int r = 0;
 
-	if (reserve(&run->unknown, run->n_unknown, &run->cap_unknown,
+	if (dp_grow(&run->unknown, run->n_unknown, &run->cap_unknown,
 		    sizeof(*run->unknown)) < 0)
 		return -ENOMEM;
 	u = &run->unknown[run->n_unknown];
@@ -239,45 +233,6 @@ note_unknown(struct dp_run *run, struct dp_doc *doc)
 	if (!u->tried)
 		return -ENOMEM;
 	run->n_unknown++;
-	return 0;
-}
-
-/*
- * Frees the bytes of a file once nothing reads them before the report:
- * a run over a whole repository then holds the setup, not every file.
- * The few files a finding points at are read again by reload_bytes().
- */
-static void
-release_bytes(struct dp_source *source)
-{
-	source->bytes_hash = dp_hash64(source->data, source->len);
-	free(source->data);
-	source->data = NULL;
-	source->released = true;
-}
-
-/* Reads the bytes of a released source again: 0, -ESTALE when the file
- * is gone or no longer holds the same bytes, or -ENOMEM. */
-static int
-reload_bytes(struct dp_source *source, size_t max_size)
-{
-	struct dp_source *now = NULL;
-	int r;
-
-	if (!source->released)
-		return 0;
-	r = dp_source_read(source->path, max_size, &now);
-	if (r == -ENOMEM)
-		return r;
-	if (r < 0 || now->len != source->len ||
-	    dp_hash64(now->data, now->len) != source->bytes_hash) {
-		dp_source_free(now);
-		return -ESTALE;
-	}
-	source->data = now->data;
-	source->released = false;
-	now->data = NULL;
-	dp_source_free(now);
 	return 0;
 }
 
@@ -320,6 +275,8 @@ struct stream {
 	struct dp_adapt_ctx ctx;
 	struct dp_source *source;
 	unsigned recognised;
+	bool forget; /* the bytes behind each element can go */
+	struct item_starts starts;
 };
 
 static int
@@ -331,8 +288,15 @@ adapt_item(void *data, struct dp_doc *doc, const struct dp_json *item,
 
 	if (r < 0)
 		return r;
+	if (dp_grow(&st->starts.at, st->starts.n, &st->starts.cap,
+		    sizeof(*st->starts.at)) < 0)
+		return -ENOMEM;
+	st->starts.at[st->starts.n++] = item->span.start;
 	st->ctx.doc = doc;
-	return dp_adapt_array_item(&st->ctx, item, index, &st->recognised);
+	r = dp_adapt_array_item(&st->ctx, item, index, &st->recognised);
+	if (r == 0 && st->forget)
+		dp_source_forget_before(st->source, item->span.start);
+	return r;
 }
 
 /* What adapting a document can change in a setup: counts only grow,
@@ -363,14 +327,43 @@ setup_rollback(struct dp_setup *setup, const struct setup_mark *mark)
 	setup->creator_uid = mark->creator_uid;
 }
 
-/* Parses source into *ret_doc and adapts it, a big top-level array one
- * element at a time.  0 or -ENOMEM. */
+/* dp_doc_parse_items() with adapt_item(), keeping where the elements
+ * start for the pointers relative to them.  0 or -ENOMEM (*ret_doc may
+ * be set all the same). */
+static int
+parse_streaming(struct dp_run *run, struct stream *st, struct dp_doc **ret_doc,
+		bool *ret_streamed)
+{
+	int r;
+
+	st->ctx.relative_items = true;
+	st->starts.source = st->source;
+	r = dp_doc_parse_items(st->source, &run->options.limits, adapt_item,
+			       st, ret_doc, ret_streamed);
+	if (r == 0 && *ret_streamed && (*ret_doc)->root && st->starts.n) {
+		if (dp_grow(&run->streamed, run->n_streamed,
+			    &run->cap_streamed, sizeof(*run->streamed)) == 0) {
+			run->streamed[run->n_streamed++] = st->starts;
+			return 0;
+		}
+		r = -ENOMEM;
+	}
+	free(st->starts.at);
+	return r;
+}
+
+/* Parses source into *ret_doc (unless doc is its tree, parsed ahead) and
+ * adapts it, a big top-level array one element at a time, giving back
+ * the bytes behind each element when they can be read again
+ * (rereadable).  0 or -ENOMEM. */
 static int
 parse_and_adapt(struct dp_run *run, struct dp_source *source,
-		struct dp_doc **ret_doc, unsigned *ret_recognised)
+		bool rereadable, struct dp_doc *doc, struct dp_doc **ret_doc,
+		unsigned *ret_recognised)
 {
-	struct stream st = {.ctx.setup = run->setup, .source = source};
-	struct dp_doc *doc = NULL;
+	struct stream st = {.ctx.setup = run->setup, .source = source,
+			    .forget = rereadable};
+	bool parsed_ahead = doc != NULL; /* and masked: mask_ahead() */
 	struct setup_mark mark;
 	bool streamed = false;
 	int r;
@@ -380,14 +373,15 @@ parse_and_adapt(struct dp_run *run, struct dp_source *source,
 	if (!st.ctx.file_stem || !st.ctx.dir)
 		return -ENOMEM;
 	setup_mark(run->setup, &mark);
-	if (source->len >= run->options.stream_from)
-		r = dp_doc_parse_items(source, &run->options.limits, adapt_item,
-				       &st, &doc, &streamed);
+	if (doc)
+		r = 0;
+	else if (source->len >= run->options.stream_from)
+		r = parse_streaming(run, &st, &doc, &streamed);
 	else
 		r = dp_doc_parse(source, &run->options.limits, &doc);
+	*ret_doc = doc;
 	if (r < 0)
 		return r;
-	*ret_doc = doc;
 	if (streamed && !doc->root) {
 		/* Not JSON after all: like any unusable file, it adds
 		 * nothing, not even the elements adapted before the error
@@ -400,32 +394,36 @@ parse_and_adapt(struct dp_run *run, struct dp_source *source,
 		*ret_recognised = st.recognised;
 		return 0;
 	}
-	r = mask_secrets(source, doc->root, 0);
-	if (r < 0)
+	if (!parsed_ahead && (r = mask_secrets(source, doc->root, 0)) < 0)
 		return r;
 	st.ctx.doc = doc;
 	return dp_adapt_document(&st.ctx, ret_recognised);
 }
 
-/* Takes over source: parses, masks, adapts.  rereadable: the bytes can
- * be read again from source->path.  0 or -ENOMEM. */
+/* Takes over source, and parsed, its tree when it was parsed ahead:
+ * parses, masks, adapts.  rereadable: the bytes can be read again from
+ * source->path.  0 or -ENOMEM. */
 static int
-add_source(struct dp_run *run, struct dp_source *source, bool explicit,
-	   bool rereadable)
+add_source(struct dp_run *run, struct dp_source *source,
+	   struct dp_doc *parsed, bool explicit, bool rereadable)
 {
 	struct dp_doc *doc = NULL;
 	unsigned recognised = 0;
 	int r;
 
-	if (reserve(&run->sources, run->n_sources, &run->cap_sources,
+	if (dp_grow(&run->sources, run->n_sources, &run->cap_sources,
 		    sizeof(*run->sources)) < 0 ||
-	    reserve(&run->docs, run->n_docs, &run->cap_docs,
+	    dp_grow(&run->docs, run->n_docs, &run->cap_docs,
 		    sizeof(*run->docs)) < 0) {
+		dp_doc_free(parsed);
 		dp_source_free(source);
 		return -ENOMEM;
 	}
 	run->sources[run->n_sources++] = source;
-	r = parse_and_adapt(run, source, &doc, &recognised);
+	r = parse_and_adapt(run, source, rereadable, parsed, &doc,
+			    &recognised);
+	if (source->forgotten)
+		dp_source_release(source); /* what is left of it, now */
 	if (doc)
 		run->docs[run->n_docs++] = doc;
 	if (r < 0 || !doc->root)
@@ -458,7 +456,7 @@ static void
 release_previous(struct dp_run *run)
 {
 	if (run->release_next)
-		release_bytes(run->release_next);
+		dp_source_release(run->release_next);
 	run->release_next = NULL;
 }
 
@@ -474,150 +472,81 @@ dp_run_add_buffer(struct dp_run *run, const char *name, const char *bytes,
 
 	if (r < 0)
 		return r;
-	return add_source(run, source, explicit, false);
+	return add_source(run, source, NULL, explicit, false);
 }
 
 /* ---- paths and directory walks ------------------------------------- */
 
-static int add_dir(struct dp_run *run, const char *path, unsigned depth,
-		   dp_run_error_fn on_error, void *data);
-
-static int
-is_walkable(const struct dirent *entry)
-{
-	return entry->d_name[0] != '.';
-}
-
+/* A reader thread pays off when there is more than one file to read and
+ * a second core to read them on. */
 static bool
-has_json_suffix(const char *name)
+reader_helps(const char *const *paths, size_t n)
 {
-	size_t len = strlen(name);
+	struct stat st;
 
-	return len > 5 && strcasecmp(name + len - 5, ".json") == 0;
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return false;
+	return n > 1 || (strcmp(paths[0], "-") != 0 &&
+			 stat(paths[0], &st) == 0 && S_ISDIR(st.st_mode));
 }
 
-/* Reads one file; unreadable ones go to on_error.  regular: path is a
- * regular file, whose bytes can be read again for the report (not a
- * FIFO or standard input). */
+/* Adds one file of the walk (taking it over); an unreadable one goes to
+ * on_error.  0 or -ENOMEM. */
 static int
-add_file(struct dp_run *run, const char *path, bool explicit, bool regular,
-	 dp_run_error_fn on_error, void *data)
+add_fetched(struct dp_run *run, struct dp_fetched *f,
+	    dp_run_error_fn on_error, void *data)
 {
-	struct dp_source *source = NULL;
 	int r;
 
+	if (f->step.error) {
+		if (on_error)
+			on_error(data, f->step.path, f->step.error);
+		dp_fetched_free(f);
+		return 0;
+	}
 	release_previous(run);
-	r = dp_source_read(path, run->options.max_file_size, &source);
-
-	if (r == -ENOMEM)
-		return r;
-	if (r < 0) {
-		if (on_error)
-			on_error(data, path, r);
-		return 0;
-	}
-	return add_source(run, source, explicit, regular);
-}
-
-static int
-add_entry(struct dp_run *run, const char *path, unsigned depth,
-	  dp_run_error_fn on_error, void *data)
-{
-	struct stat st;
-
-	if (stat(path, &st) < 0) {
-		/* Vanished during the walk, or a dangling link: say so. */
-		if (on_error)
-			on_error(data, path, -errno);
-		return 0;
-	}
-	if (S_ISDIR(st.st_mode))
-		return add_dir(run, path, depth + 1, on_error, data);
-	if (!has_json_suffix(path))
-		return 0;
-	/* A FIFO nobody writes to would block the walk forever. */
-	if (!S_ISREG(st.st_mode)) {
-		if (on_error)
-			on_error(data, path, -EINVAL);
-		return 0;
-	}
-	return add_file(run, path, false, true, on_error, data);
-}
-
-static bool
-on_walk_path(const struct dp_run *run, const struct stat *st)
-{
-	for (size_t i = 0; i < run->n_walking; i++)
-		if (run->walking[i].dev == st->st_dev &&
-		    run->walking[i].ino == st->st_ino)
-			return true;
-	return false;
-}
-
-static int
-add_dir(struct dp_run *run, const char *path, unsigned depth,
-	dp_run_error_fn on_error, void *data)
-{
-	struct dirent **entries = NULL;
-	struct stat st;
-	int n, r = 0;
-
-	if (stat(path, &st) < 0) {
-		if (on_error)
-			on_error(data, path, -errno);
-		return 0;
-	}
-	/* A directory already being walked above us is a symlink loop; a
-	 * walk deeper than the limit is treated the same way. */
-	if (depth > run->options.max_dir_depth || on_walk_path(run, &st)) {
-		if (on_error)
-			on_error(data, path, -ELOOP);
-		return 0;
-	}
-	n = scandir(path, &entries, is_walkable, alphasort);
-	if (n < 0) {
-		if (on_error)
-			on_error(data, path, -errno);
-		return 0;
-	}
-	if (reserve(&run->walking, run->n_walking, &run->cap_walking,
-		    sizeof(*run->walking)) < 0) {
-		r = -ENOMEM;
-		goto out;
-	}
-	run->walking[run->n_walking++] = (struct dir_id){st.st_dev, st.st_ino};
-	for (int i = 0; i < n && r == 0; i++) {
-		const char *sep = path[strlen(path) - 1] == '/' ? "" : "/";
-		char *child = dp_asprintf("%s%s%s", path, sep, entries[i]->d_name);
-
-		if (!child) {
-			r = -ENOMEM;
-			break;
-		}
-		r = add_entry(run, child, depth, on_error, data);
-		free(child);
-	}
-	run->n_walking--;
-out:
-	for (int i = 0; i < n; i++)
-		free(entries[i]);
-	free(entries);
+	r = add_source(run, f->source, f->doc, f->step.explicit,
+		       f->step.regular);
+	f->source = NULL;
+	f->doc = NULL;
+	dp_fetched_free(f);
 	return r;
+}
+
+int
+dp_run_add_paths(struct dp_run *run, const char *const *paths, size_t n,
+		 bool explicit, dp_run_error_fn on_error, void *data)
+{
+	struct dp_prefetch_options ahead = {
+		.max_file_size = run->options.max_file_size,
+		.limits = run->options.limits,
+		.parse_below = run->options.stream_from,
+		.max_dir_depth = run->options.max_dir_depth,
+		.prepare = mask_ahead,
+	};
+	struct dp_prefetch *prefetch;
+	struct dp_fetched fetched;
+	int r;
+
+	if (n == 0)
+		return 0;
+	run->on_error = on_error;
+	run->on_error_data = data;
+	ahead.thread = reader_helps(paths, n);
+	if (dp_prefetch_new(paths, n, explicit, &ahead, &prefetch) < 0)
+		return -ENOMEM;
+	while ((r = dp_prefetch_next(prefetch, &fetched)) > 0)
+		if ((r = add_fetched(run, &fetched, on_error, data)) < 0)
+			break;
+	dp_prefetch_free(prefetch);
+	return r < 0 ? r : 0;
 }
 
 int
 dp_run_add_path(struct dp_run *run, const char *path, bool explicit,
 		dp_run_error_fn on_error, void *data)
 {
-	struct stat st;
-	bool found = strcmp(path, "-") != 0 && stat(path, &st) == 0;
-
-	run->on_error = on_error;
-	run->on_error_data = data;
-	if (found && S_ISDIR(st.st_mode))
-		return add_dir(run, path, 0, on_error, data);
-	return add_file(run, path, explicit, found && S_ISREG(st.st_mode),
-			on_error, data);
+	return dp_run_add_paths(run, &path, 1, explicit, on_error, data);
 }
 
 /* ---- finishing ------------------------------------------------------ */
@@ -908,7 +837,7 @@ need_bytes(struct dp_run *run, struct dp_source *source)
 
 	if (!source || !source->released)
 		return 0;
-	r = reload_bytes(source, run->options.max_file_size);
+	r = dp_source_reload(source, run->options.max_file_size);
 	if (r != -ESTALE)
 		return r;
 	drop_stale(run, source);
@@ -938,6 +867,52 @@ reload_reported(struct dp_run *run)
 			i++;
 	}
 	return 0;
+}
+
+/* The full pointer of a place in an element of a streamed array, when
+ * where is one (model.h's DP_POINTER_ITEM).  0 or -ENOMEM. */
+static int
+resolve_item_pointer(struct dp_run *run, struct dp_origin *where)
+{
+	const struct item_starts *starts = NULL;
+	size_t lo = 0, hi;
+
+	if (!where->pointer || where->pointer[0] != DP_POINTER_ITEM[0])
+		return 0;
+	for (size_t i = 0; i < run->n_streamed && !starts; i++)
+		if (run->streamed[i].source == where->source)
+			starts = &run->streamed[i];
+	if (!starts)
+		return 0;
+	/* The last element that starts at or before the span. */
+	hi = starts->n;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (starts->at[mid] <= where->span.start)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	where->pointer = dp_arena_printf(run->setup->arena, "/%zu%s", lo,
+					 where->pointer + 1);
+	return where->pointer ? 0 : -ENOMEM;
+}
+
+/* Writes the element index into every reported pointer that stands for
+ * it, before anything sorts, hashes or prints them. */
+static int
+resolve_item_pointers(struct dp_run *run)
+{
+	int r = 0;
+
+	if (!run->n_streamed)
+		return 0;
+	for (size_t i = 0; i < run->findings.n && r == 0; i++)
+		r = resolve_item_pointer(run, &run->findings.items[i].origin);
+	for (size_t i = 0; i < run->setup->n_notes && r == 0; i++)
+		r = resolve_item_pointer(run, &run->setup->notes[i].origin);
+	return r;
 }
 
 int
@@ -977,7 +952,8 @@ dp_run_finish(struct dp_run *run, char **reterr_msg)
 	free(defaults);
 	if (engine_r < 0 && engine_r != -E2BIG)
 		return engine_r;
-	if ((r = reload_reported(run)) < 0 ||
+	if ((r = resolve_item_pointers(run)) < 0 ||
+	    (r = reload_reported(run)) < 0 ||
 	    (r = dp_findings_sort(&run->findings)) < 0 ||
 	    (r = cap_findings(run)) < 0 ||
 	    (r = list_not_run(run)) < 0 || (r = summarise_setup(run)) < 0)

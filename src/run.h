@@ -9,9 +9,11 @@
  *
  * Memory: only the setup grows with the inputs.  Each document's tree is
  * freed once adapted (a big top-level array one element at a time), and
- * a regular file's bytes once the next file is read; dp_run_finish()
- * reads again the files a finding or note points at.  Until then a
- * source's data may be NULL (released).
+ * a regular file's bytes once the next file is adapted - a big array's
+ * (2 MiB or more) as it is parsed; dp_run_finish() reads again the files
+ * a finding or note points at.  Until then a source's data may be NULL
+ * (released).  Several paths, or a directory, are read and parsed ahead
+ * on a second thread (prefetch.h); the run is the same without it.
  */
 #ifndef DP_RUN_H
 #define DP_RUN_H
@@ -65,6 +67,12 @@ int dp_run_new(const struct dp_ruleset *rules,
  */
 int dp_run_add_path(struct dp_run *run, const char *path, bool explicit,
 		    dp_run_error_fn on_error, void *data);
+
+/* dp_run_add_path() of n paths, in order.  Files are read and parsed
+ * ahead on a second thread when there are several and a second core
+ * (prefetch.h); what the run sees is the same either way. */
+int dp_run_add_paths(struct dp_run *run, const char *const *paths, size_t n,
+		     bool explicit, dp_run_error_fn on_error, void *data);
 
 /* Adds bytes already in memory as if read from a file called name. */
 int dp_run_add_buffer(struct dp_run *run, const char *name, const char *bytes,

@@ -908,6 +908,116 @@ START_TEST(streamed_array_same_findings)
 }
 END_TEST
 
+/* STREAM_BUNDLE's elements and a task that names an owner but no role
+ * (DP205), three times, with 1.2 MB of elements of no known shape
+ * between them: a file big enough to be read into a mapping whose
+ * parsed part goes back to the system as it is adapted. */
+static char *
+big_bundle(size_t *ret_len)
+{
+	static const char task[] =
+		"{\"JobType\":\"SYNC\",\"SourceEndpointInstanceType\":\"RDS\","
+		"\"SourceEndpointEngineName\":\"MYSQL\","
+		"\"SourceEndpointOwnerID\":\"" UID_A "\"}";
+	static const char filler[] = ",\n{\"Something\": \"else\"}";
+	const char *inner = STREAM_BUNDLE + 1;
+	int inner_len = (int) strlen(inner) - 2; /* without "]\n" */
+	size_t n_fillers = 50000, one = strlen(filler);
+	size_t cap = 3 * (strlen(inner) + sizeof(task) + 4) +
+		     2 * n_fillers * one + 4;
+	char *text = malloc(cap), *at = text;
+
+	ck_assert_ptr_nonnull(text);
+	for (int part = 0; part < 3; part++) {
+		at += snprintf(at, cap - (size_t)(at - text), "%s%.*s,\n%s",
+			       part ? ",\n" : "[", inner_len, inner, task);
+		for (size_t i = 0; part < 2 && i < n_fillers; i++, at += one)
+			memcpy(at, filler, one);
+	}
+	at += snprintf(at, cap - (size_t)(at - text), "]\n");
+	*ret_len = (size_t)(at - text);
+	return text;
+}
+
+/* From disk, streamed, its bytes given back and read again for the
+ * report: the same findings at the same places and pointers as the
+ * bundle held whole in memory.  Changed before the report: dropped. */
+START_TEST(big_bundle_from_disk)
+{
+	struct dp_run_options whole_options = {.stream_from = SIZE_MAX,
+					       .max_findings = SIZE_MAX};
+	struct dp_run_options disk_options = {.max_findings = SIZE_MAX};
+	char dir[] = "/tmp/dp-big-XXXXXX", path[600];
+	struct dp_run *whole = NULL, *disk = NULL;
+	struct path_errors pe = {0};
+	const struct dp_findings *a, *b;
+	unsigned line = 0;
+	size_t len;
+	char *text = big_bundle(&len);
+	FILE *f;
+
+	ck_assert_uint_gt(len, (size_t) 2 << 20);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/bundle.json", dir);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	ck_assert_uint_eq(fwrite(text, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+
+	ck_assert_int_eq(dp_run_new(rules, &whole_options, &whole), 0);
+	ck_assert_int_eq(dp_run_add_buffer(whole, path, text, len, true), 0);
+	ck_assert_int_eq(dp_run_finish(whole, NULL), 0);
+	ck_assert_int_eq(dp_run_new(rules, &disk_options, &disk), 0);
+	ck_assert_int_eq(dp_run_add_path(disk, path, true, on_path_error, &pe),
+			 0);
+	ck_assert_int_eq(dp_run_finish(disk, NULL), 0);
+	ck_assert_uint_eq(pe.calls, 0);
+	a = dp_run_findings(whole);
+	b = dp_run_findings(disk);
+	ck_assert_uint_eq(count_rule(disk, "DP205", &line), 3);
+	ck_assert_uint_eq(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		ck_assert_str_eq(a->items[i].rule->id, b->items[i].rule->id);
+		ck_assert_uint_eq(a->items[i].origin.span.start,
+				  b->items[i].origin.span.start);
+		ck_assert_str_eq(a->items[i].origin.pointer,
+				 b->items[i].origin.pointer);
+		ck_assert_uint_eq(a->items[i].loc.line, b->items[i].loc.line);
+		ck_assert_uint_eq(a->items[i].loc.column, b->items[i].loc.column);
+		ck_assert_str_eq(a->items[i].message, b->items[i].message);
+	}
+	/* The last element: its index written into the pointer. */
+	ck_assert_str_eq(b->items[b->n - 1].origin.pointer,
+			 "/100020/SourceEndpointOwnerID");
+	ck_assert_uint_eq(dp_run_setup(whole)->n_notes,
+			  dp_run_setup(disk)->n_notes);
+	for (size_t i = 0; i < dp_run_setup(disk)->n_notes; i++)
+		ck_assert_str_eq(dp_run_setup(whole)->notes[i].origin.pointer,
+				 dp_run_setup(disk)->notes[i].origin.pointer);
+	ck_assert_ptr_nonnull(b->items[0].origin.source->data);
+	dp_run_free(disk);
+
+	/* Changed between reading and reporting: its bytes were given back,
+	 * so its findings go and the path is reported (exit 2). */
+	memset(&pe, 0, sizeof(pe));
+	ck_assert_int_eq(dp_run_new(rules, &disk_options, &disk), 0);
+	ck_assert_int_eq(dp_run_add_path(disk, path, true, on_path_error, &pe),
+			 0);
+	*strstr(text, "SYNC") = 'X';
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	ck_assert_uint_eq(fwrite(text, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(dp_run_finish(disk, NULL), 0);
+	ck_assert_uint_eq(pe.calls, 1);
+	ck_assert_int_eq(pe.err, -ESTALE);
+	ck_assert_uint_eq(dp_run_findings(disk)->n, 0);
+	dp_run_free(disk);
+	dp_run_free(whole);
+	unlink(path);
+	rmdir(dir);
+	free(text);
+}
+END_TEST
+
 /* An array found not to be JSON only after some of its elements were
  * adapted adds nothing, as any unusable file: the elements are taken
  * back out of the setup (roles, tasks, the creator, notes), and only
@@ -986,6 +1096,7 @@ adapters_suite(void)
 	tcase_add_test(tc, released_bytes_changed);
 	tcase_add_test(tc, streamed_array_same_findings);
 	tcase_add_test(tc, invalid_array_adds_nothing);
+	tcase_add_test(tc, big_bundle_from_disk);
 	suite_add_tcase(s, tc);
 	return s;
 }
