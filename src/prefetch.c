@@ -1,5 +1,5 @@
 /*
- * prefetch.c - files read and parsed ahead (prefetch.h).  The reader
+ * prefetch.c - files read ahead (prefetch.h).  The reader
  * thread and the run share one small ring of fetched files under a
  * mutex; the reader stops when the ring is full, so that memory holds a
  * few files ahead, never the whole walk.
@@ -14,7 +14,7 @@
 #include "util.h"
 
 /* Files read ahead at most: enough to ride out a slow read, few enough
- * that their trees cost little.  A side that waits is woken only once
+ * that their bytes cost little.  A side that waits is woken only once
  * BATCH files (or room for them) are there: waking the other thread
  * for every small file costs more than reading it. */
 #define RING_SIZE 64u
@@ -40,15 +40,14 @@ dp_fetched_free(struct dp_fetched *fetched)
 {
 	if (!fetched)
 		return;
-	dp_doc_free(fetched->doc);
 	dp_source_free(fetched->source);
 	free(fetched->step.path);
 	*fetched = (struct dp_fetched){0};
 }
 
-/* Reads (and, when small, parses) the file of one walk step.  Files the
- * run will release get their hash now, off the run's thread.  0 or
- * -ENOMEM; a file that cannot be read is a step with an error. */
+/* Reads the file of one walk step.  Files the run will release get
+ * their hash now, off the run's thread.  0 or -ENOMEM; a file that
+ * cannot be read is a step with an error. */
 static int
 fetch(const struct dp_prefetch_options *options, struct dp_fetched *f)
 {
@@ -63,18 +62,11 @@ fetch(const struct dp_prefetch_options *options, struct dp_fetched *f)
 					   &f->source);
 	if (r == -ENOMEM)
 		return r;
-	if (r < 0) {
+	if (r < 0)
 		f->step.error = r;
-		return 0;
-	}
-	if (f->step.regular)
+	else if (f->step.regular)
 		dp_source_hash(f->source);
-	if (f->source->len >= options->parse_below)
-		return 0;
-	r = dp_doc_parse(f->source, &options->limits, &f->doc);
-	if (r < 0 || !options->prepare)
-		return r;
-	return options->prepare(f->source, f->doc);
+	return 0;
 }
 
 /* The next file of the walk, read: 1, 0 at the end, or -ENOMEM. */

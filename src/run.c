@@ -181,14 +181,6 @@ mask_secrets(struct dp_source *source, const struct dp_json *node,
 	return 0;
 }
 
-/* prefetch.h's prepare: masks a document parsed ahead, on the reader's
- * thread, which has time to spare. */
-static int
-mask_ahead(struct dp_source *source, const struct dp_doc *doc)
-{
-	return mask_secrets(source, doc->root, 0);
-}
-
 /* "dir/ram-for-dts.policies.json" -> stem "ram-for-dts", dir "dir". */
 static void
 split_path(struct dp_arena *arena, const char *path, const char **ret_stem,
@@ -352,18 +344,17 @@ parse_streaming(struct dp_run *run, struct stream *st, struct dp_doc **ret_doc,
 	return r;
 }
 
-/* Parses source into *ret_doc (unless doc is its tree, parsed ahead) and
- * adapts it, a big top-level array one element at a time, giving back
- * the bytes behind each element when they can be read again
- * (rereadable).  0 or -ENOMEM. */
+/* Parses source into *ret_doc and adapts it, a big top-level array one
+ * element at a time, giving back the bytes behind each element when
+ * they can be read again (rereadable).  0 or -ENOMEM. */
 static int
 parse_and_adapt(struct dp_run *run, struct dp_source *source,
-		bool rereadable, struct dp_doc *doc, struct dp_doc **ret_doc,
+		bool rereadable, struct dp_doc **ret_doc,
 		unsigned *ret_recognised)
 {
 	struct stream st = {.ctx.setup = run->setup, .source = source,
 			    .forget = rereadable};
-	bool parsed_ahead = doc != NULL; /* and masked: mask_ahead() */
+	struct dp_doc *doc = NULL;
 	struct setup_mark mark;
 	bool streamed = false;
 	int r;
@@ -373,9 +364,7 @@ parse_and_adapt(struct dp_run *run, struct dp_source *source,
 	if (!st.ctx.file_stem || !st.ctx.dir)
 		return -ENOMEM;
 	setup_mark(run->setup, &mark);
-	if (doc)
-		r = 0;
-	else if (source->len >= run->options.stream_from)
+	if (source->len >= run->options.stream_from)
 		r = parse_streaming(run, &st, &doc, &streamed);
 	else
 		r = dp_doc_parse(source, &run->options.limits, &doc);
@@ -394,18 +383,17 @@ parse_and_adapt(struct dp_run *run, struct dp_source *source,
 		*ret_recognised = st.recognised;
 		return 0;
 	}
-	if (!parsed_ahead && (r = mask_secrets(source, doc->root, 0)) < 0)
+	if ((r = mask_secrets(source, doc->root, 0)) < 0)
 		return r;
 	st.ctx.doc = doc;
 	return dp_adapt_document(&st.ctx, ret_recognised);
 }
 
-/* Takes over source, and parsed, its tree when it was parsed ahead:
- * parses, masks, adapts.  rereadable: the bytes can be read again from
- * source->path.  0 or -ENOMEM. */
+/* Takes over source: parses, masks, adapts.  rereadable: the bytes can
+ * be read again from source->path.  0 or -ENOMEM. */
 static int
-add_source(struct dp_run *run, struct dp_source *source,
-	   struct dp_doc *parsed, bool explicit, bool rereadable)
+add_source(struct dp_run *run, struct dp_source *source, bool explicit,
+	   bool rereadable)
 {
 	struct dp_doc *doc = NULL;
 	unsigned recognised = 0;
@@ -415,13 +403,11 @@ add_source(struct dp_run *run, struct dp_source *source,
 		    sizeof(*run->sources)) < 0 ||
 	    dp_grow(&run->docs, run->n_docs, &run->cap_docs,
 		    sizeof(*run->docs)) < 0) {
-		dp_doc_free(parsed);
 		dp_source_free(source);
 		return -ENOMEM;
 	}
 	run->sources[run->n_sources++] = source;
-	r = parse_and_adapt(run, source, rereadable, parsed, &doc,
-			    &recognised);
+	r = parse_and_adapt(run, source, rereadable, &doc, &recognised);
 	if (source->forgotten)
 		dp_source_release(source); /* what is left of it, now */
 	if (doc)
@@ -472,7 +458,7 @@ dp_run_add_buffer(struct dp_run *run, const char *name, const char *bytes,
 
 	if (r < 0)
 		return r;
-	return add_source(run, source, NULL, explicit, false);
+	return add_source(run, source, explicit, false);
 }
 
 /* ---- paths and directory walks ------------------------------------- */
@@ -505,10 +491,8 @@ add_fetched(struct dp_run *run, struct dp_fetched *f,
 		return 0;
 	}
 	release_previous(run);
-	r = add_source(run, f->source, f->doc, f->step.explicit,
-		       f->step.regular);
+	r = add_source(run, f->source, f->step.explicit, f->step.regular);
 	f->source = NULL;
-	f->doc = NULL;
 	dp_fetched_free(f);
 	return r;
 }
@@ -519,10 +503,7 @@ dp_run_add_paths(struct dp_run *run, const char *const *paths, size_t n,
 {
 	struct dp_prefetch_options ahead = {
 		.max_file_size = run->options.max_file_size,
-		.limits = run->options.limits,
-		.parse_below = run->options.stream_from,
 		.max_dir_depth = run->options.max_dir_depth,
-		.prepare = mask_ahead,
 	};
 	struct dp_prefetch *prefetch;
 	struct dp_fetched fetched;
