@@ -470,10 +470,11 @@ reader_helps(const char *const *paths, size_t n)
 {
 	struct stat st;
 
-	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
-		return false;
-	return n > 1 || (strcmp(paths[0], "-") != 0 &&
-			 stat(paths[0], &st) == 0 && S_ISDIR(st.st_mode));
+	if (n == 1 && (strcmp(paths[0], "-") == 0 || stat(paths[0], &st) < 0 ||
+		       !S_ISDIR(st.st_mode)))
+		return false; /* a pre-commit hook's one file: no thread */
+	/* Asked last: glibc reads it from /sys, three system calls. */
+	return sysconf(_SC_NPROCESSORS_ONLN) > 1;
 }
 
 /* Adds one file of the walk (taking it over); an unreadable one goes to
