@@ -37,10 +37,12 @@ struct dp_source {
 	enum dp_encoding_problem problem;
 	uint32_t problem_offset; /* where the problem was seen */
 
-	/* Spans whose bytes are never shown (passwords); sorted by start. */
+	/* Spans whose bytes are never shown (passwords); sorted by start.
+	 * secrets_marked: whoever marks them (a run) has done so. */
 	struct dp_span *secrets;
 	size_t n_secrets;
 	size_t cap_secrets;
+	bool secrets_marked;
 
 	/* Line table, built on first use by srcmap. */
 	uint32_t *line_starts;

@@ -330,6 +330,7 @@ parse_streaming(struct dp_run *run, struct stream *st, struct dp_doc **ret_doc,
 
 	st->ctx.relative_items = true;
 	st->starts.source = st->source;
+	st->source->secrets_marked = true; /* element by element */
 	r = dp_doc_parse_items(st->source, &run->options.limits, adapt_item,
 			       st, ret_doc, ret_streamed);
 	if (r == 0 && *ret_streamed && (*ret_doc)->root && st->starts.n) {
@@ -383,8 +384,6 @@ parse_and_adapt(struct dp_run *run, struct dp_source *source,
 		*ret_recognised = st.recognised;
 		return 0;
 	}
-	if ((r = mask_secrets(source, doc->root, 0)) < 0)
-		return r;
 	st.ctx.doc = doc;
 	return dp_adapt_document(&st.ctx, ret_recognised);
 }
@@ -809,6 +808,29 @@ drop_stale(struct dp_run *run, struct dp_source *stale)
 		run->on_error(run->on_error_data, stale->path, -ESTALE);
 }
 
+/*
+ * Marks the secrets of a file that is reported, for its excerpts.  Only
+ * excerpts read them, so a file is parsed for them again here, once,
+ * when something in it is reported (8% of a repository's files, say),
+ * rather than every file being walked for them as it is adapted.  A
+ * streamed array was marked element by element.  0 or -ENOMEM.
+ */
+static int
+mark_secrets(struct dp_run *run, struct dp_source *source)
+{
+	struct dp_doc *doc = NULL;
+	int r;
+
+	if (source->secrets_marked || !source->data)
+		return 0;
+	source->secrets_marked = true;
+	r = dp_doc_parse(source, &run->options.limits, &doc);
+	if (r == 0 && doc->root)
+		r = mask_secrets(source, doc->root, 0);
+	dp_doc_free(doc);
+	return r;
+}
+
 /* The bytes of source back for the report: 1 when it changed and all
  * that pointed at it was dropped (the caller's list shifted), 0 when the
  * bytes are there, or -ENOMEM. */
@@ -817,13 +839,14 @@ need_bytes(struct dp_run *run, struct dp_source *source)
 {
 	int r;
 
-	if (!source || !source->released)
+	if (!source)
 		return 0;
 	r = dp_source_reload(source, run->options.max_file_size);
-	if (r != -ESTALE)
-		return r;
-	drop_stale(run, source);
-	return 1;
+	if (r == -ESTALE) {
+		drop_stale(run, source);
+		return 1;
+	}
+	return r < 0 ? r : mark_secrets(run, source);
 }
 
 /* Reads again the bytes of every file a finding or a note points at.

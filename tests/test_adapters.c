@@ -699,7 +699,8 @@ static const char arn_job[] =
 	"{\"JobType\":\"SYNC\",\"SourceEndpointInstanceType\":\"RDS\",\n"
 	"\"SourceEndpointEngineName\":\"MYSQL\",\n"
 	"\"SourceEndpointOwnerID\":\"" UID_A "\",\n"
-	"\"SourceEndpointRole\":\"acs:ram::" UID_A ":role/ram-for-dts\"}\n";
+	"\"SourceEndpointRole\":\"acs:ram::" UID_A ":role/ram-for-dts\",\n"
+	"\"SourceEndpointPassword\":\"Pa55-word\"}\n";
 
 struct path_errors {
 	char path[512];
@@ -749,6 +750,7 @@ count_rule(const struct dp_run *run, const char *id, unsigned *ret_line)
 START_TEST(released_bytes_come_back)
 {
 	char dir[] = "/tmp/dp-released-XXXXXX", path[600], next[600];
+	const struct dp_source *source;
 	struct path_errors pe = {0};
 	struct dp_run *run = NULL;
 	unsigned line = 0;
@@ -765,7 +767,11 @@ START_TEST(released_bytes_come_back)
 	ck_assert_uint_eq(pe.calls, 0);
 	ck_assert_uint_eq(count_rule(run, "DP201", &line), 1);
 	ck_assert_uint_eq(line, 4);
-	ck_assert_ptr_nonnull(dp_run_findings(run)->items[0].origin.source->data);
+	source = dp_run_findings(run)->items[0].origin.source;
+	ck_assert_ptr_nonnull(source->data);
+	/* Its secrets are marked once it is reported, for the excerpts. */
+	ck_assert(dp_source_is_secret(source, tl_offset_of(source->data,
+							   "Pa55-word")));
 	dp_run_free(run);
 	unlink(path);
 	unlink(next);
