@@ -19,6 +19,7 @@
 
 /* First buffer for inputs of unknown size (pipes, FIFOs, stdin). */
 #define READ_CHUNK ((size_t) 64 << 10)
+#define SAME_BYTES_MAX ((size_t) 256 << 10)
 
 /* Offsets are uint32_t: no input may come near 4 GiB whatever the limit. */
 #define HARD_MAX_SIZE DP_MAX_FILE_SIZE_CEILING
@@ -272,35 +273,45 @@ source_new(const char *name, char *data, size_t len,
 }
 
 /*
- * Whether the rest of fd is exactly the len bytes at known: read through
- * a small buffer, so that the common answer "yes" costs no memory the
- * size of the file.  0 or -errno.
+ * Whether the rest of fd (a regular file) is exactly the len bytes at
+ * known, read through a buffer of at most SAME_BYTES_MAX, since the
+ * common answer "yes" needs no copy of the file.  0 or -errno.
  */
 static int
 same_bytes(int fd, const char *known, size_t len, bool *ret_same)
 {
-	char chunk[16384];
+	/* Room for the whole file and one byte more, up to a limit: a
+	 * short read of a regular file is its end, so one read() usually
+	 * answers, where 16 KiB chunks and the read that returns 0 took
+	 * fifteen more system calls to load the catalog. */
+	size_t cap = len < SAME_BYTES_MAX ? len + 1 : SAME_BYTES_MAX;
+	char *chunk = malloc(cap);
 	size_t at = 0;
+	int r = 0;
 
+	if (!chunk)
+		return -ENOMEM;
+	*ret_same = false;
 	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
+		ssize_t n = read(fd, chunk, cap);
 
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
+			r = -errno;
 			break;
-		if ((size_t) n > len - at ||
-		    memcmp(chunk, known + at, (size_t) n) != 0) {
-			*ret_same = false;
-			return 0;
 		}
+		if ((size_t) n > len - at ||
+		    memcmp(chunk, known + at, (size_t) n) != 0)
+			break;
 		at += (size_t) n;
+		if ((size_t) n < cap) { /* the end */
+			*ret_same = at == len;
+			break;
+		}
 	}
-	*ret_same = at == len;
-	return 0;
+	free(chunk);
+	return r;
 }
 
 /*
