@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "prefetch.h"
 #include "util.h"
@@ -24,6 +25,8 @@ struct dp_prefetch {
 	struct dp_walk *walk;
 	struct dp_prefetch_options options;
 
+	bool may_thread;         /* options.thread, until it is decided */
+	size_t taken;            /* files read inline */
 	bool threaded;
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -116,9 +119,13 @@ reader(void *data)
 	return NULL;
 }
 
+/* Starts the reader, if a second processor can run it (asked only now:
+ * glibc reads the count from /sys, three system calls). */
 static bool
 start_thread(struct dp_prefetch *pf)
 {
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return false;
 	if (pthread_mutex_init(&pf->lock, NULL) != 0)
 		return false;
 	if (pthread_cond_init(&pf->filled, NULL) != 0)
@@ -154,7 +161,7 @@ dp_prefetch_new(const char *const *paths, size_t n, bool explicit,
 	}
 	/* Without a thread (none asked, or none to be had) the same files
 	 * come out, read when they are asked for. */
-	pf->threaded = options->thread && start_thread(pf);
+	pf->may_thread = options->thread;
 	*ret_prefetch = pf;
 	return 0;
 }
@@ -164,8 +171,15 @@ dp_prefetch_next(struct dp_prefetch *pf, struct dp_fetched *ret)
 {
 	int r;
 
-	if (!pf->threaded)
+	if (pf->may_thread && pf->taken && dp_walk_goes_on(pf->walk)) {
+		/* The first file came inline; more follow. */
+		pf->may_thread = false;
+		pf->threaded = start_thread(pf);
+	}
+	if (!pf->threaded) {
+		pf->taken++;
 		return fetch_next(pf, ret);
+	}
 	pthread_mutex_lock(&pf->lock);
 	if (pf->count == 0)
 		while (pf->count < BATCH && !pf->end)

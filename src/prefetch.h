@@ -22,7 +22,9 @@
 struct dp_prefetch_options {
 	size_t max_file_size;          /* for dp_source_read() */
 	unsigned max_dir_depth;
-	bool thread;                   /* read on a thread of its own */
+	bool thread;                   /* read on a thread of its own once
+					  a second file is to be read, when
+					  there is a second processor */
 };
 
 struct dp_fetched {
@@ -32,8 +34,9 @@ struct dp_fetched {
 
 struct dp_prefetch;
 
-/* Starts reading the n paths (walk.h); with options->thread, on a
- * thread, or inline when one cannot be started.  0 or -ENOMEM. */
+/* Starts reading the n paths (walk.h): inline, and with options->thread
+ * on a thread from the second file on (a pre-commit hook's one file
+ * starts none).  0 or -ENOMEM. */
 int dp_prefetch_new(const char *const *paths, size_t n, bool explicit,
 		    const struct dp_prefetch_options *options,
 		    struct dp_prefetch **ret_prefetch);

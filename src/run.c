@@ -10,8 +10,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "adapters/adapters.h"
 #include "associate.h"
@@ -462,20 +460,6 @@ dp_run_add_buffer(struct dp_run *run, const char *name, const char *bytes,
 
 /* ---- paths and directory walks ------------------------------------- */
 
-/* A reader thread pays off when there is more than one file to read and
- * a second core to read them on. */
-static bool
-reader_helps(const char *const *paths, size_t n)
-{
-	struct stat st;
-
-	if (n == 1 && (strcmp(paths[0], "-") == 0 || stat(paths[0], &st) < 0 ||
-		       !S_ISDIR(st.st_mode)))
-		return false; /* a pre-commit hook's one file: no thread */
-	/* Asked last: glibc reads it from /sys, three system calls. */
-	return sysconf(_SC_NPROCESSORS_ONLN) > 1;
-}
-
 /* Adds one file of the walk (taking it over); an unreadable one goes to
  * on_error.  0 or -ENOMEM. */
 static int
@@ -504,6 +488,7 @@ dp_run_add_paths(struct dp_run *run, const char *const *paths, size_t n,
 	struct dp_prefetch_options ahead = {
 		.max_file_size = run->options.max_file_size,
 		.max_dir_depth = run->options.max_dir_depth,
+		.thread = true,
 	};
 	struct dp_prefetch *prefetch;
 	struct dp_fetched fetched;
@@ -513,7 +498,6 @@ dp_run_add_paths(struct dp_run *run, const char *const *paths, size_t n,
 		return 0;
 	run->on_error = on_error;
 	run->on_error_data = data;
-	ahead.thread = reader_helps(paths, n);
 	if (dp_prefetch_new(paths, n, explicit, &ahead, &prefetch) < 0)
 		return -ENOMEM;
 	while ((r = dp_prefetch_next(prefetch, &fetched)) > 0)

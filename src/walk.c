@@ -193,6 +193,12 @@ visit_entry(struct dp_walk *walk, const struct dirent *entry,
 	return step(ret, path, 0, false, true, true);
 }
 
+bool
+dp_walk_goes_on(const struct dp_walk *walk)
+{
+	return walk->n_stack > 0 || walk->next_path < walk->n_paths;
+}
+
 int
 dp_walk_next(struct dp_walk *walk, struct dp_walk_step *ret_step)
 {

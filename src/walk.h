@@ -39,6 +39,10 @@ int dp_walk_new(const char *const *paths, size_t n, bool explicit,
  * -ENOMEM. */
 int dp_walk_next(struct dp_walk *walk, struct dp_walk_step *ret_step);
 
+/* Whether the walk is inside a directory or has paths left: more files
+ * may follow the last step. */
+bool dp_walk_goes_on(const struct dp_walk *walk);
+
 void dp_walk_free(struct dp_walk *walk);
 
 #endif /* DP_WALK_H */
