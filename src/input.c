@@ -232,11 +232,12 @@ check_encoding(struct dp_source *source)
 		source->problem = DP_ENC_EMPTY;
 }
 
-/* known: data is bytes that passed check_encoding() before, and are not
- * the source's to free (dp_source_read_expect()). */
+/* A source holding data (taken over, unless known: then data is static
+ * bytes that passed check_encoding() before, never freed nor written);
+ * check: check the encoding now (else dp_source_check() does). */
 static int
 source_new_known(const char *name, char *data, size_t len, bool known,
-		 struct dp_source **ret_source)
+		 bool check, struct dp_source **ret_source)
 {
 	struct dp_source *source;
 
@@ -258,8 +259,9 @@ source_new_known(const char *name, char *data, size_t len, bool known,
 
 		source->body = len >= 3 && d[0] == 0xEF && d[1] == 0xBB &&
 					       d[2] == 0xBF ? 3 : 0;
-	} else {
-		check_encoding(source);
+		source->checked = true;
+	} else if (check) {
+		dp_source_check(source);
 	}
 	*ret_source = source;
 	return 0;
@@ -269,7 +271,16 @@ static int
 source_new(const char *name, char *data, size_t len,
 	   struct dp_source **ret_source)
 {
-	return source_new_known(name, data, len, false, ret_source);
+	return source_new_known(name, data, len, false, true, ret_source);
+}
+
+void
+dp_source_check(struct dp_source *source)
+{
+	if (source->checked)
+		return;
+	check_encoding(source);
+	source->checked = true;
 }
 
 /*
@@ -462,7 +473,7 @@ out:
 }
 
 static int read_path(const char *path, size_t max_size, const char *known,
-		     size_t known_len, bool regular_only,
+		     size_t known_len, bool found,
 		     struct dp_source **ret_source, bool *ret_same);
 
 int
@@ -488,12 +499,12 @@ dp_source_read_expect(const char *path, size_t max_size, const char *known,
 			 ret_same);
 }
 
-/* regular_only: open without blocking (a FIFO swapped in after the walk
- * saw a file must not hang the run) and refuse anything but a regular
- * file with -EINVAL. */
+/* found (by a walk): open without blocking (a FIFO swapped in after the
+ * walk saw a file must not hang the run), refuse anything but a regular
+ * file with -EINVAL, and leave the encoding check to dp_source_check(). */
 static int
 read_path(const char *path, size_t max_size, const char *known,
-	  size_t known_len, bool regular_only, struct dp_source **ret_source,
+	  size_t known_len, bool found, struct dp_source **ret_source,
 	  bool *ret_same)
 {
 	bool is_stdin, same = false;
@@ -512,7 +523,7 @@ read_path(const char *path, size_t max_size, const char *known,
 		fd = STDIN_FILENO;
 	} else {
 		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
-				      (regular_only ? O_NONBLOCK : 0));
+				      (found ? O_NONBLOCK : 0));
 		if (fd < 0)
 			return -errno;
 	}
@@ -525,7 +536,7 @@ read_path(const char *path, size_t max_size, const char *known,
 		r = -EISDIR;
 		goto out;
 	}
-	if (regular_only && !S_ISREG(st.st_mode)) {
+	if (found && !S_ISREG(st.st_mode)) {
 		r = -EINVAL;
 		goto out;
 	}
@@ -546,7 +557,7 @@ read_path(const char *path, size_t max_size, const char *known,
 			goto out;
 		if (same) {
 			r = source_new_known(path, (char *) known, known_len,
-					     true, ret_source);
+					     true, true, ret_source);
 			goto out;
 		}
 		if (lseek(fd, 0, SEEK_SET) < 0) {
@@ -558,7 +569,8 @@ read_path(const char *path, size_t max_size, const char *known,
 	r = read_all(fd, hint, max_size, &data, &len, &map_len);
 	if (r < 0)
 		goto out;
-	r = source_new(is_stdin ? "<stdin>" : path, data, len, ret_source);
+	r = source_new_known(is_stdin ? "<stdin>" : path, data, len, false,
+			     !found, ret_source);
 	if (r < 0)
 		goto out;
 	(*ret_source)->map_len = map_len;

@@ -36,6 +36,7 @@ struct dp_source {
 	uint32_t body;       /* offset where JSON starts (3 after a UTF-8 BOM) */
 	enum dp_encoding_problem problem;
 	uint32_t problem_offset; /* where the problem was seen */
+	bool checked;        /* problem and body are set (dp_source_check()) */
 
 	/* Spans whose bytes are never shown (passwords); sorted by start.
 	 * secrets_marked: whoever marks them (a run) has done so. */
@@ -106,10 +107,16 @@ void dp_source_forget_before(struct dp_source *source, size_t offset);
 /*
  * dp_source_read() of a file found by a directory walk: opened without
  * blocking, and -EINVAL unless it is a regular file, since a FIFO that
- * nobody writes to would hang the walk forever.
+ * nobody writes to would hang the walk forever.  Its encoding is not
+ * checked yet: dp_source_check() does that, on whichever thread has the
+ * time (prefetch.c).
  */
 int dp_source_read_regular(const char *path, size_t max_size,
 			   struct dp_source **ret_source);
+
+/* Checks the encoding of a source read by dp_source_read_regular()
+ * (->problem, ->body), once; any other source is checked already. */
+void dp_source_check(struct dp_source *source);
 
 /*
  * dp_source_read() of a file that may hold exactly the bytes known

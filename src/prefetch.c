@@ -43,14 +43,14 @@ dp_fetched_free(struct dp_fetched *fetched)
 {
 	if (!fetched)
 		return;
+	dp_doc_free(fetched->doc);
 	dp_source_free(fetched->source);
 	free(fetched->step.path);
 	*fetched = (struct dp_fetched){0};
 }
 
-/* Reads the file of one walk step.  Files the run will release get
- * their hash now, off the run's thread.  0 or -ENOMEM; a file that
- * cannot be read is a step with an error. */
+/* Reads the file of one walk step.  0 or -ENOMEM; a file that cannot
+ * be read is a step with an error. */
 static int
 fetch(const struct dp_prefetch_options *options, struct dp_fetched *f)
 {
@@ -67,9 +67,23 @@ fetch(const struct dp_prefetch_options *options, struct dp_fetched *f)
 		return r;
 	if (r < 0)
 		f->step.error = r;
-	else if (f->step.regular)
-		dp_source_hash(f->source);
 	return 0;
+}
+
+/* The run's first steps with a file read (the encoding check, the hash
+ * of a file it will release, the parse of a small one), taken by the
+ * reader when it is ahead.  0 or -ENOMEM. */
+static int
+prepare(const struct dp_prefetch_options *options, struct dp_fetched *f)
+{
+	if (f->step.error)
+		return 0;
+	dp_source_check(f->source);
+	if (f->step.regular)
+		dp_source_hash(f->source);
+	if (f->source->len >= options->parse_below)
+		return 0;
+	return dp_doc_parse(f->source, &options->limits, &f->doc);
 }
 
 /* The next file of the walk, read: 1, 0 at the end, or -ENOMEM. */
@@ -94,11 +108,18 @@ static void *
 reader(void *data)
 {
 	struct dp_prefetch *pf = data;
+	size_t waiting = 0; /* in the ring after the last file went in */
 	struct dp_fetched f;
 	int r;
 
 	do {
 		r = fetch_next(pf, &f);
+		/* Half a ring ahead of the run: time to spare for its work. */
+		if (r > 0 && waiting >= RING_SIZE / 2 &&
+		    (r = prepare(&pf->options, &f)) == 0)
+			r = 1;
+		if (r < 0)
+			dp_fetched_free(&f);
 		pthread_mutex_lock(&pf->lock);
 		if (r > 0 && pf->count == RING_SIZE)
 			while (pf->count > RING_SIZE - BATCH && !pf->stop)
@@ -112,6 +133,7 @@ reader(void *data)
 			pf->ring[(pf->head + pf->count++) % RING_SIZE] = f;
 		else
 			pf->end = r == 0 ? 1 : r;
+		waiting = pf->count;
 		if (pf->count >= BATCH || pf->end)
 			pthread_cond_signal(&pf->filled);
 		pthread_mutex_unlock(&pf->lock);

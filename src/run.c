@@ -328,6 +328,8 @@ parse_streaming(struct dp_run *run, struct stream *st, struct dp_doc **ret_doc,
 
 	st->ctx.relative_items = true;
 	st->starts.source = st->source;
+	if (st->forget) /* before any byte goes */
+		dp_source_hash(st->source);
 	st->source->secrets_marked = true; /* element by element */
 	r = dp_doc_parse_items(st->source, &run->options.limits, adapt_item,
 			       st, ret_doc, ret_streamed);
@@ -343,17 +345,17 @@ parse_streaming(struct dp_run *run, struct stream *st, struct dp_doc **ret_doc,
 	return r;
 }
 
-/* Parses source into *ret_doc and adapts it, a big top-level array one
- * element at a time, giving back the bytes behind each element when
- * they can be read again (rereadable).  0 or -ENOMEM. */
+/* Parses source into *ret_doc (unless doc is its tree, parsed ahead) and
+ * adapts it, a big top-level array one element at a time, giving back
+ * the bytes behind each element when they can be read again
+ * (rereadable).  0 or -ENOMEM. */
 static int
 parse_and_adapt(struct dp_run *run, struct dp_source *source,
-		bool rereadable, struct dp_doc **ret_doc,
+		bool rereadable, struct dp_doc *doc, struct dp_doc **ret_doc,
 		unsigned *ret_recognised)
 {
 	struct stream st = {.ctx.setup = run->setup, .source = source,
 			    .forget = rereadable};
-	struct dp_doc *doc = NULL;
 	struct setup_mark mark;
 	bool streamed = false;
 	int r;
@@ -363,7 +365,10 @@ parse_and_adapt(struct dp_run *run, struct dp_source *source,
 	if (!st.ctx.file_stem || !st.ctx.dir)
 		return -ENOMEM;
 	setup_mark(run->setup, &mark);
-	if (source->len >= run->options.stream_from)
+	dp_source_check(source); /* unless the reader did */
+	if (doc)
+		r = 0;
+	else if (source->len >= run->options.stream_from)
 		r = parse_streaming(run, &st, &doc, &streamed);
 	else
 		r = dp_doc_parse(source, &run->options.limits, &doc);
@@ -386,11 +391,12 @@ parse_and_adapt(struct dp_run *run, struct dp_source *source,
 	return dp_adapt_document(&st.ctx, ret_recognised);
 }
 
-/* Takes over source: parses, masks, adapts.  rereadable: the bytes can
- * be read again from source->path.  0 or -ENOMEM. */
+/* Takes over source, and parsed, its tree when it was parsed ahead:
+ * parses, adapts.  rereadable: the bytes can be read again from
+ * source->path.  0 or -ENOMEM. */
 static int
-add_source(struct dp_run *run, struct dp_source *source, bool explicit,
-	   bool rereadable)
+add_source(struct dp_run *run, struct dp_source *source,
+	   struct dp_doc *parsed, bool explicit, bool rereadable)
 {
 	struct dp_doc *doc = NULL;
 	unsigned recognised = 0;
@@ -400,11 +406,13 @@ add_source(struct dp_run *run, struct dp_source *source, bool explicit,
 		    sizeof(*run->sources)) < 0 ||
 	    dp_grow(&run->docs, run->n_docs, &run->cap_docs,
 		    sizeof(*run->docs)) < 0) {
+		dp_doc_free(parsed);
 		dp_source_free(source);
 		return -ENOMEM;
 	}
 	run->sources[run->n_sources++] = source;
-	r = parse_and_adapt(run, source, rereadable, &doc, &recognised);
+	r = parse_and_adapt(run, source, rereadable, parsed, &doc,
+			    &recognised);
 	if (source->forgotten)
 		dp_source_release(source); /* what is left of it, now */
 	if (doc)
@@ -455,7 +463,7 @@ dp_run_add_buffer(struct dp_run *run, const char *name, const char *bytes,
 
 	if (r < 0)
 		return r;
-	return add_source(run, source, explicit, false);
+	return add_source(run, source, NULL, explicit, false);
 }
 
 /* ---- paths and directory walks ------------------------------------- */
@@ -475,8 +483,10 @@ add_fetched(struct dp_run *run, struct dp_fetched *f,
 		return 0;
 	}
 	release_previous(run);
-	r = add_source(run, f->source, f->step.explicit, f->step.regular);
+	r = add_source(run, f->source, f->doc, f->step.explicit,
+		       f->step.regular);
 	f->source = NULL;
+	f->doc = NULL;
 	dp_fetched_free(f);
 	return r;
 }
@@ -487,6 +497,8 @@ dp_run_add_paths(struct dp_run *run, const char *const *paths, size_t n,
 {
 	struct dp_prefetch_options ahead = {
 		.max_file_size = run->options.max_file_size,
+		.limits = run->options.limits,
+		.parse_below = run->options.stream_from,
 		.max_dir_depth = run->options.max_dir_depth,
 		.thread = true,
 	};
