@@ -472,8 +472,15 @@ out:
 	return r;
 }
 
-static int read_path(const char *path, size_t max_size, const char *known,
-		     size_t known_len, bool found,
+/* What read_path() opens: name relative to dirfd, found by a walk. */
+struct opening {
+	int dirfd;
+	const char *name;
+	bool found;
+};
+
+static int read_path(const struct opening *at, const char *path,
+		     size_t max_size, const char *known, size_t known_len,
 		     struct dp_source **ret_source, bool *ret_same);
 
 int
@@ -484,10 +491,12 @@ dp_source_read(const char *path, size_t max_size, struct dp_source **ret_source)
 }
 
 int
-dp_source_read_regular(const char *path, size_t max_size,
-		       struct dp_source **ret_source)
+dp_source_read_regular(int dirfd, const char *name, const char *path,
+		       size_t max_size, struct dp_source **ret_source)
 {
-	return read_path(path, max_size, NULL, 0, true, ret_source, NULL);
+	const struct opening at = {dirfd, name, true};
+
+	return read_path(&at, path, max_size, NULL, 0, ret_source, NULL);
 }
 
 int
@@ -495,7 +504,9 @@ dp_source_read_expect(const char *path, size_t max_size, const char *known,
 		      size_t known_len, struct dp_source **ret_source,
 		      bool *ret_same)
 {
-	return read_path(path, max_size, known, known_len, false, ret_source,
+	const struct opening at = {AT_FDCWD, path, false};
+
+	return read_path(&at, path, max_size, known, known_len, ret_source,
 			 ret_same);
 }
 
@@ -503,10 +514,11 @@ dp_source_read_expect(const char *path, size_t max_size, const char *known,
  * walk saw a file must not hang the run), refuse anything but a regular
  * file with -EINVAL, and leave the encoding check to dp_source_check(). */
 static int
-read_path(const char *path, size_t max_size, const char *known,
-	  size_t known_len, bool found, struct dp_source **ret_source,
+read_path(const struct opening *at, const char *path, size_t max_size,
+	  const char *known, size_t known_len, struct dp_source **ret_source,
 	  bool *ret_same)
 {
+	bool found = at->found;
 	bool is_stdin, same = false;
 	struct stat st;
 	size_t hint = 0, len = 0, map_len = 0;
@@ -522,8 +534,8 @@ read_path(const char *path, size_t max_size, const char *known,
 	if (is_stdin) {
 		fd = STDIN_FILENO;
 	} else {
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
-				      (found ? O_NONBLOCK : 0));
+		fd = openat(at->dirfd, at->name, O_RDONLY | O_CLOEXEC |
+			    O_NOCTTY | (found ? O_NONBLOCK : 0));
 		if (fd < 0)
 			return -errno;
 	}

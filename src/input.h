@@ -105,14 +105,15 @@ int dp_source_reload(struct dp_source *source, size_t max_size);
 void dp_source_forget_before(struct dp_source *source, size_t offset);
 
 /*
- * dp_source_read() of a file found by a directory walk: opened without
+ * dp_source_read() of a file found by a directory walk, name relative
+ * to dirfd (openat(), AT_FDCWD for none) and path its name in messages: opened without
  * blocking, and -EINVAL unless it is a regular file, since a FIFO that
  * nobody writes to would hang the walk forever.  Its encoding is not
  * checked yet: dp_source_check() does that, on whichever thread has the
  * time (prefetch.c).
  */
-int dp_source_read_regular(const char *path, size_t max_size,
-			   struct dp_source **ret_source);
+int dp_source_read_regular(int dirfd, const char *name, const char *path,
+			   size_t max_size, struct dp_source **ret_source);
 
 /* Checks the encoding of a source read by dp_source_read_regular()
  * (->problem, ->body), once; any other source is checked already. */

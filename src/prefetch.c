@@ -58,7 +58,8 @@ fetch(const struct dp_prefetch_options *options, struct dp_fetched *f)
 
 	if (f->step.error)
 		return 0;
-	r = f->step.found ? dp_source_read_regular(f->step.path,
+	r = f->step.found ? dp_source_read_regular(f->step.dirfd,
+						   f->step.name, f->step.path,
 						   options->max_file_size,
 						   &f->source)
 			  : dp_source_read(f->step.path, options->max_file_size,

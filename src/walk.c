@@ -7,10 +7,12 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "util.h"
 #include "walk.h"
@@ -18,6 +20,8 @@
 /* One directory being listed. */
 struct frame {
 	char *path;
+	int fd;        /* the directory, for openat(): a path walk less for
+			  every file (AT_FDCWD when it cannot be opened) */
 	struct dirent **entries;
 	int n_entries, next;
 	unsigned depth;
@@ -59,6 +63,8 @@ pop_frame(struct dp_walk *walk)
 		free(f->entries[i]);
 	free(f->entries);
 	free(f->path);
+	if (f->fd >= 0)
+		(void) close(f->fd);
 }
 
 void
@@ -103,7 +109,23 @@ step(struct dp_walk_step *ret, char *path, int err, bool explicit,
 {
 	*ret = (struct dp_walk_step){.path = path, .error = err,
 				     .explicit = explicit,
-				     .regular = regular, .found = found};
+				     .regular = regular, .found = found,
+				     .dirfd = AT_FDCWD, .name = path};
+	return 1;
+}
+
+/* A regular file found in the listing on top, name at offset in path. */
+static int
+file_step(const struct dp_walk *walk, struct dp_walk_step *ret, char *path,
+	  size_t offset)
+{
+	const struct frame *top = &walk->stack[walk->n_stack - 1];
+
+	step(ret, path, 0, false, true, true);
+	if (top->fd != AT_FDCWD) {
+		ret->dirfd = top->fd;
+		ret->name = path + offset;
+	}
 	return 1;
 }
 
@@ -117,20 +139,25 @@ static int
 push_dir(struct dp_walk *walk, char *path, const struct stat *st,
 	 unsigned depth, struct dp_walk_step *ret)
 {
-	struct frame f = {.path = path, .depth = depth, .dev = st->st_dev,
-			  .ino = st->st_ino};
+	struct frame f = {.path = path, .fd = AT_FDCWD, .depth = depth,
+			  .dev = st->st_dev, .ino = st->st_ino};
 
 	if (depth > walk->max_depth || on_walk_path(walk, st))
 		return step(ret, path, -ELOOP, false, false, false);
 	f.n_entries = scandir(path, &f.entries, is_walkable, alphasort);
 	if (f.n_entries < 0)
 		return step(ret, path, -errno, false, false, false);
+	f.fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (f.fd < 0)
+		f.fd = AT_FDCWD; /* the files are opened by path then */
 	if (dp_grow(&walk->stack, walk->n_stack, &walk->cap_stack,
 		    sizeof(*walk->stack)) < 0) {
 		for (int i = 0; i < f.n_entries; i++)
 			free(f.entries[i]);
 		free(f.entries);
 		free(path);
+		if (f.fd >= 0)
+			(void) close(f.fd);
 		return -ENOMEM;
 	}
 	walk->stack[walk->n_stack++] = f;
@@ -177,7 +204,7 @@ visit_entry(struct dp_walk *walk, const struct dirent *entry,
 		return -ENOMEM;
 #ifdef DT_REG
 	if (entry->d_type == DT_REG)
-		return step(ret, path, 0, false, true, true);
+		return file_step(walk, ret, path, len + strlen(sep));
 #endif
 	/* A link, or a type the listing does not tell. */
 	if (stat(path, &st) < 0) /* vanished, or a dangling link */
@@ -190,7 +217,7 @@ visit_entry(struct dp_walk *walk, const struct dirent *entry,
 	}
 	if (!S_ISREG(st.st_mode))
 		return step(ret, path, -EINVAL, false, false, true);
-	return step(ret, path, 0, false, true, true);
+	return file_step(walk, ret, path, len + strlen(sep));
 }
 
 bool

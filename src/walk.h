@@ -24,7 +24,10 @@ struct dp_walk_step {
 	bool explicit; /* named by the user, not found by the walk */
 	bool regular;  /* a regular file: its bytes can be read again */
 	bool found;    /* found below a directory: read it with
-			  dp_source_read_regular() */
+			  dp_source_read_regular(dirfd, name, path) */
+	int dirfd;     /* found: its directory, open until the next step
+			  (AT_FDCWD when it could not be opened) */
+	const char *name; /* found: path relative to dirfd (inside path) */
 };
 
 struct dp_walk;
