@@ -53,6 +53,9 @@ dp_setup_free(struct dp_setup *setup)
 	free(setup->roles_by_owner);
 	free(setup->roles_by_name);
 	free(setup->endpoints_by_role);
+	for (size_t i = 0; i < setup->n_item_arrays; i++)
+		free(setup->item_arrays[i].starts);
+	free(setup->item_arrays);
 	dp_arena_free(setup->arena);
 }
 
@@ -120,6 +123,96 @@ dp_setup_add_orphan(struct dp_setup *setup)
 	return list;
 }
 
+/* ---- pointers relative to array elements ---------------------------- */
+
+int
+dp_setup_item_array(struct dp_setup *setup, const struct dp_source *source,
+		    const char *pointer, const char **ret_base)
+{
+	struct dp_item_array *a;
+	const char *base;
+
+	if (!pointer)
+		return -ENOMEM; /* a failed join */
+	if (grow(&setup->item_arrays, setup->n_item_arrays,
+		 &setup->cap_item_arrays, sizeof(*setup->item_arrays)) < 0)
+		return -ENOMEM;
+	base = dp_arena_printf(setup->arena, "%c%zu", DP_POINTER_ITEM,
+			       setup->n_item_arrays);
+	if (!base)
+		return -ENOMEM;
+	a = &setup->item_arrays[setup->n_item_arrays++];
+	*a = (struct dp_item_array){.source = source, .pointer = pointer};
+	*ret_base = base;
+	return 0;
+}
+
+/* The array a relative pointer names, and where its own text starts. */
+static struct dp_item_array *
+item_array_of(const struct dp_setup *setup, const char *pointer,
+	      const char **ret_rest)
+{
+	char *end;
+	unsigned long id;
+
+	if (!pointer || pointer[0] != DP_POINTER_ITEM)
+		return NULL;
+	id = strtoul(pointer + 1, &end, 10);
+	if (end == pointer + 1 || id >= setup->n_item_arrays)
+		return NULL;
+	*ret_rest = end;
+	return &setup->item_arrays[id];
+}
+
+int
+dp_setup_item_start(struct dp_setup *setup, const char *base, size_t index,
+		    uint32_t offset)
+{
+	const char *rest;
+	struct dp_item_array *a = item_array_of(setup, base, &rest);
+
+	if (!a)
+		return -EINVAL;
+	if (grow(&a->starts, a->n, &a->cap, sizeof(*a->starts)) < 0)
+		return -ENOMEM;
+	a->starts[a->n++] = (struct dp_item_start){offset, (uint32_t)index};
+	setup->item_index = index;
+	return 0;
+}
+
+/* The full pointer for rest inside element index of array a. */
+static const char *
+item_pointer(struct dp_setup *setup, const struct dp_item_array *a,
+	     size_t index, const char *rest)
+{
+	return dp_arena_printf(setup->arena, "%s/%zu%s", a->pointer, index,
+			       rest);
+}
+
+int
+dp_setup_resolve_pointer(struct dp_setup *setup, struct dp_origin *where)
+{
+	const char *rest;
+	const struct dp_item_array *a = item_array_of(setup, where->pointer,
+						      &rest);
+	size_t lo = 0, hi;
+
+	if (!a || a->source != where->source || a->n == 0)
+		return 0;
+	/* The last element that starts at or before the span. */
+	hi = a->n;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (a->starts[mid].offset <= where->span.start)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	where->pointer = item_pointer(setup, a, a->starts[lo].index, rest);
+	return where->pointer ? 0 : -ENOMEM;
+}
+
 int
 dp_setup_add_note(struct dp_setup *setup, const struct dp_origin *origin,
 		  const char *text)
@@ -175,11 +268,14 @@ dp_value_from_json(struct dp_setup *setup, const struct dp_doc *doc,
 	value.origin.source = (struct dp_source *)doc->source;
 	value.origin.pointer = pointer;
 	if (!node || node->kind == DP_JSON_NULL) {
+		const char *rest;
+		const struct dp_item_array *a = item_array_of(setup, pointer,
+							      &rest);
+
 		value.state = DP_VALUE_ABSENT;
-		if (pointer[0] == DP_POINTER_ITEM[0]) /* no span to tell */
-			value.origin.pointer = dp_arena_printf(
-				setup->arena, "/%zu%s", setup->item_index,
-				pointer + 1);
+		if (a) /* no span to find the element by */
+			value.origin.pointer = item_pointer(
+				setup, a, setup->item_index, rest);
 		*ret_value = value;
 		return value.origin.pointer ? 0 : -ENOMEM;
 	}

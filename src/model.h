@@ -22,15 +22,31 @@ struct dp_doc;
 struct dp_json;
 
 /*
- * The JSON Pointer of a place inside an element of a streamed top-level
- * array (run.h) starts with this instead of "/<index>", as in
- * "#/Role/Arn": the element is the one whose bytes hold the span, and
- * the run writes the index in before anything is reported.  A 50 MB
- * bundle then keeps one "#/Role/Arn" for all its elements rather than
- * a string per element, a third of its setup.  A place without a span
- * (an absent value) gets its full pointer at once.
+ * The JSON Pointer of a place inside an element of a big array (a
+ * streamed top-level array, a plan's resource_changes) is kept relative
+ * to the element: "#<array>" stands for "<array's pointer>/<index>", as
+ * in "#0/Role/Arn".  The element is the one whose bytes hold the span,
+ * and dp_setup_resolve_pointer() writes the index in before anything
+ * is reported.  A 50 MB bundle or a plan of 100,000 roles then keeps one
+ * "#0/Role/Arn" for all its elements rather than a string per element,
+ * a third of its setup.  A place without a span (an absent value) gets
+ * its full pointer at once, from the setup's item_index.
  */
-#define DP_POINTER_ITEM "#"
+#define DP_POINTER_ITEM '#'
+
+/* Where each recorded element of such an array starts (in order). */
+struct dp_item_start {
+	uint32_t offset;
+	uint32_t index;
+};
+
+struct dp_item_array {
+	const struct dp_source *source; /* its offsets are into */
+	const char *pointer;      /* of the array itself: "" or
+				     "/resource_changes" */
+	struct dp_item_start *starts;
+	size_t n, cap;
+};
 
 /* Where a value was written: file, byte span, JSON Pointer. */
 struct dp_origin {
@@ -206,8 +222,10 @@ struct dp_setup {
 	struct dp_endpoint **endpoints_by_role;
 	size_t n_endpoints_indexed;
 	size_t endpoints_indexed_of; /* n_tasks when it was built */
-	/* The element of a streamed array being adapted, which
-	 * DP_POINTER_ITEM stands for (dp_adapt_array_item()). */
+	/* Arrays whose elements' pointers are relative (DP_POINTER_ITEM),
+	 * and the index of the element being adapted now. */
+	struct dp_item_array *item_arrays;
+	size_t n_item_arrays, cap_item_arrays;
 	size_t item_index;
 };
 
@@ -220,6 +238,22 @@ void dp_setup_free(struct dp_setup *setup);
 struct dp_role *dp_setup_add_role(struct dp_setup *setup);
 struct dp_task *dp_setup_add_task(struct dp_setup *setup);
 struct dp_attachment_list *dp_setup_add_orphan(struct dp_setup *setup);
+
+/* Registers an array at pointer (in the setup's arena) of source whose
+ * elements' pointers will be relative; *ret_base is "#<n>", the pointer
+ * to use for its elements.  0 or -ENOMEM. */
+int dp_setup_item_array(struct dp_setup *setup, const struct dp_source *source,
+			const char *pointer, const char **ret_base);
+
+/* Records that element index of the array of base starts at offset (in
+ * increasing order of offsets), and makes it the element being adapted.
+ * 0 or -ENOMEM. */
+int dp_setup_item_start(struct dp_setup *setup, const char *base,
+			size_t index, uint32_t offset);
+
+/* Rewrites a relative pointer of where (DP_POINTER_ITEM) as the full
+ * one.  0 or -ENOMEM. */
+int dp_setup_resolve_pointer(struct dp_setup *setup, struct dp_origin *where);
 
 /* Adds a note (text is copied).  0 or -ENOMEM. */
 int dp_setup_add_note(struct dp_setup *setup, const struct dp_origin *origin,

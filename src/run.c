@@ -25,14 +25,6 @@
  * the tree of 50 MB of exports costs several times the file. */
 #define STREAM_FROM_DEFAULT ((size_t)1 << 20)
 
-/* Where each element of a streamed top-level array starts: the index
- * that a DP_POINTER_ITEM pointer into it stands for (model.h). */
-struct item_starts {
-	const struct dp_source *source;
-	uint32_t *at;  /* at[i]: offset of element i */
-	size_t n, cap;
-};
-
 struct dp_run {
 	const struct dp_ruleset *rules;
 	struct dp_run_options options;
@@ -45,8 +37,6 @@ struct dp_run {
 	size_t n_unknown, cap_unknown;
 	size_t n_skipped;
 	struct dp_findings findings;
-	struct item_starts *streamed;
-	size_t n_streamed, cap_streamed;
 	char **not_run;
 	size_t n_not_run;
 	char *setup_summary;
@@ -105,9 +95,6 @@ dp_run_free(struct dp_run *run)
 	free(run->docs);
 	free(run->sources);
 	free(run->unknown);
-	for (size_t i = 0; i < run->n_streamed; i++)
-		free(run->streamed[i].at);
-	free(run->streamed);
 	free(run);
 }
 
@@ -266,7 +253,6 @@ struct stream {
 	struct dp_source *source;
 	unsigned recognised;
 	bool forget; /* the bytes behind each element can go */
-	struct item_starts starts;
 };
 
 static int
@@ -278,10 +264,6 @@ adapt_item(void *data, struct dp_doc *doc, const struct dp_json *item,
 
 	if (r < 0)
 		return r;
-	if (dp_grow(&st->starts.at, st->starts.n, &st->starts.cap,
-		    sizeof(*st->starts.at)) < 0)
-		return -ENOMEM;
-	st->starts.at[st->starts.n++] = item->span.start;
 	st->ctx.doc = doc;
 	r = dp_adapt_array_item(&st->ctx, item, index, &st->recognised);
 	if (r == 0 && st->forget)
@@ -317,32 +299,23 @@ setup_rollback(struct dp_setup *setup, const struct setup_mark *mark)
 	setup->creator_uid = mark->creator_uid;
 }
 
-/* dp_doc_parse_items() with adapt_item(), keeping where the elements
- * start for the pointers relative to them.  0 or -ENOMEM (*ret_doc may
- * be set all the same). */
+/* dp_doc_parse_items() with adapt_item(), the elements' pointers
+ * relative to them (model.h).  0 or -ENOMEM (*ret_doc may be set all
+ * the same). */
 static int
 parse_streaming(struct dp_run *run, struct stream *st, struct dp_doc **ret_doc,
 		bool *ret_streamed)
 {
 	int r;
 
-	st->ctx.relative_items = true;
-	st->starts.source = st->source;
+	r = dp_setup_item_array(run->setup, st->source, "", &st->ctx.item_base);
+	if (r < 0)
+		return r;
+	st->source->secrets_marked = true; /* element by element */
 	if (st->forget) /* before any byte goes */
 		dp_source_hash(st->source);
-	st->source->secrets_marked = true; /* element by element */
-	r = dp_doc_parse_items(st->source, &run->options.limits, adapt_item,
-			       st, ret_doc, ret_streamed);
-	if (r == 0 && *ret_streamed && (*ret_doc)->root && st->starts.n) {
-		if (dp_grow(&run->streamed, run->n_streamed,
-			    &run->cap_streamed, sizeof(*run->streamed)) == 0) {
-			run->streamed[run->n_streamed++] = st->starts;
-			return 0;
-		}
-		r = -ENOMEM;
-	}
-	free(st->starts.at);
-	return r;
+	return dp_doc_parse_items(st->source, &run->options.limits, adapt_item,
+				  st, ret_doc, ret_streamed);
 }
 
 /* Parses source into *ret_doc (unless doc is its tree, parsed ahead) and
@@ -870,36 +843,6 @@ reload_reported(struct dp_run *run)
 	return 0;
 }
 
-/* The full pointer of a place in an element of a streamed array, when
- * where is one (model.h's DP_POINTER_ITEM).  0 or -ENOMEM. */
-static int
-resolve_item_pointer(struct dp_run *run, struct dp_origin *where)
-{
-	const struct item_starts *starts = NULL;
-	size_t lo = 0, hi;
-
-	if (!where->pointer || where->pointer[0] != DP_POINTER_ITEM[0])
-		return 0;
-	for (size_t i = 0; i < run->n_streamed && !starts; i++)
-		if (run->streamed[i].source == where->source)
-			starts = &run->streamed[i];
-	if (!starts)
-		return 0;
-	/* The last element that starts at or before the span. */
-	hi = starts->n;
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (starts->at[mid] <= where->span.start)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	where->pointer = dp_arena_printf(run->setup->arena, "/%zu%s", lo,
-					 where->pointer + 1);
-	return where->pointer ? 0 : -ENOMEM;
-}
-
 /* Writes the element index into every reported pointer that stands for
  * it, before anything sorts, hashes or prints them. */
 static int
@@ -907,12 +850,14 @@ resolve_item_pointers(struct dp_run *run)
 {
 	int r = 0;
 
-	if (!run->n_streamed)
+	if (!run->setup->n_item_arrays)
 		return 0;
 	for (size_t i = 0; i < run->findings.n && r == 0; i++)
-		r = resolve_item_pointer(run, &run->findings.items[i].origin);
+		r = dp_setup_resolve_pointer(run->setup,
+					     &run->findings.items[i].origin);
 	for (size_t i = 0; i < run->setup->n_notes && r == 0; i++)
-		r = resolve_item_pointer(run, &run->setup->notes[i].origin);
+		r = dp_setup_resolve_pointer(run->setup,
+					     &run->setup->notes[i].origin);
 	return r;
 }
 

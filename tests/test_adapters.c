@@ -483,6 +483,7 @@ START_TEST(terraform_plan)
 	const struct dp_role *role = find_role(setup, "ram-for-dts", NULL);
 	const struct dp_task *task;
 	const struct dp_source *src;
+	struct dp_origin where;
 
 	ck_assert_ptr_nonnull(role);
 	ck_assert_ptr_nonnull(role->trust);
@@ -503,7 +504,13 @@ START_TEST(terraform_plan)
 	ck_assert_int_eq(task->destination.owner_uid.state, DP_VALUE_UNKNOWN);
 	ck_assert_str_eq(task->destination.owner_uid.unknown_why,
 			 "known only after apply");
-	ck_assert_str_eq(task->destination.owner_uid.origin.pointer,
+	/* Kept relative to its resource until reported (model.h). */
+	where = task->destination.owner_uid.origin;
+	ck_assert_str_eq(where.pointer,
+			 "#0/change/after_unknown/destination_endpoint_owner_id");
+	ck_assert_int_eq(dp_setup_resolve_pointer((struct dp_setup *) setup,
+						  &where), 0);
+	ck_assert_str_eq(where.pointer,
 			 "/resource_changes/4/change/after_unknown/"
 			 "destination_endpoint_owner_id");
 	ck_assert(value_is(&task->destination.role_name, "ram-dst"));
@@ -533,13 +540,17 @@ START_TEST(terraform_state_deprecated_names)
 		"\"{\\\"Statement\\\":[],\\\"Version\\\":\\\"1\\\"}\"}}]}]}]}}}";
 	const char *docs[] = {"state.json", state, NULL};
 	struct dp_run *run = run_docs(NULL, docs);
-	const struct dp_role *role = find_role(dp_run_setup(run), "legacy-role",
-					       NULL);
+	struct dp_setup *setup = (struct dp_setup *) dp_run_setup(run);
+	const struct dp_role *role = find_role(setup, "legacy-role", NULL);
+	struct dp_origin where;
 
 	ck_assert_ptr_nonnull(role);
 	ck_assert(value_is(&role->owner_uid, UID_A));
 	ck_assert_ptr_nonnull(role->trust);
-	ck_assert_str_eq(role->trust->origin.pointer,
+	/* Relative to the resource, written out when reported. */
+	where = role->trust->origin;
+	ck_assert_int_eq(dp_setup_resolve_pointer(setup, &where), 0);
+	ck_assert_str_eq(where.pointer,
 			 "/values/root_module/child_modules/0/child_modules/0/"
 			 "resources/0/values/document");
 	dp_run_free(run);

@@ -70,10 +70,14 @@ dp_adapt_array_item(struct dp_adapt_ctx *ctx, const struct dp_json *item,
 
 	if (!adapter)
 		return 0;
-	ctx->setup->item_index = index;
-	ptr = ctx->relative_items
-		      ? DP_POINTER_ITEM
-		      : dp_json_pointer_index(ctx->setup->arena, "", index);
+	if (ctx->item_base) {
+		ptr = ctx->item_base;
+		if (dp_setup_item_start(ctx->setup, ptr, index,
+					item->span.start) < 0)
+			return -ENOMEM;
+	} else {
+		ptr = dp_json_pointer_index(ctx->setup->arena, "", index);
+	}
 	if (!ptr)
 		return -ENOMEM;
 	r = adapter->load(ctx, item, ptr);

@@ -21,8 +21,9 @@ struct dp_adapt_ctx {
 	const struct dp_doc *doc;
 	const char *file_stem;  /* "ram-for-dts" for ram-for-dts.policies.json */
 	const char *dir;        /* directory of the file, for association */
-	bool relative_items;    /* pointers in array elements start with
-				   DP_POINTER_ITEM (model.h) */
+	const char *item_base;  /* non-NULL: the top-level array's
+				   elements get pointers relative to it
+				   (dp_setup_item_array(), model.h) */
 };
 
 struct dp_adapter {

@@ -54,6 +54,8 @@ struct tf_res {
 	enum tf_kind kind;
 	const struct dp_json *node;      /* the resource object */
 	const char *pointer;
+	size_t index;                    /* in its array, for a pointer
+					    relative to it (model.h) */
 	const char *address;             /* "module.a.alicloud_ram_role.r" */
 	const struct dp_json *values;    /* after / values (an object) */
 	const char *values_ptr;
@@ -374,18 +376,37 @@ add_res(struct tf *tf, const struct tf_res *res)
 	return 0;
 }
 
+/*
+ * Makes the places inside the elements of the array at pointer base
+ * relative to their element (model.h): a plan of 100,000 roles keeps
+ * "#1/change/after/role_name" once, not 100,000 times.  Not when the
+ * document is itself an element of a streamed array, whose pointers are
+ * relative already: *ret_item_base stays NULL.  0 or -ENOMEM.
+ */
+static int
+relative_to(struct tf *tf, const char *base, const char **ret_item_base)
+{
+	if (tf->pointer[0] == DP_POINTER_ITEM)
+		return 0;
+	return dp_setup_item_array(tf->ctx->setup, tf->ctx->doc->source, base,
+				   ret_item_base);
+}
+
 /* resource_changes[]: what the plan will make (change.after). */
 static int
 collect_changes(struct tf *tf)
 {
-	struct dp_arena *arena = tf->ctx->setup->arena;
+	struct dp_setup *setup = tf->ctx->setup;
 	const struct dp_json *changes = dp_json_get(tf->root, "resource_changes");
-	const char *base;
+	const char *base, *item_base = NULL;
 
 	if (!changes || changes->kind != DP_JSON_ARRAY)
 		return 0;
-	base = dp_json_pointer_join(arena, tf->pointer, "resource_changes");
+	base = dp_json_pointer_join(setup->arena, tf->pointer,
+				    "resource_changes");
 	if (!base)
+		return -ENOMEM;
+	if (relative_to(tf, base, &item_base) < 0)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < changes->n; i++) {
 		const struct dp_json *node = changes->u.items[i];
@@ -400,10 +421,18 @@ collect_changes(struct tf *tf)
 		    after->kind != DP_JSON_OBJECT ||
 		    dp_json_get(node, "deposed"))
 			continue;
-		res.pointer = dp_json_pointer_index(arena, base, i);
-		change_ptr = dp_json_pointer_join(arena, res.pointer, "change");
-		res.values_ptr = dp_json_pointer_join(arena, change_ptr, "after");
-		res.unknown_ptr = dp_json_pointer_join(arena, change_ptr,
+		res.index = i;
+		res.pointer = item_base ? item_base
+					: dp_json_pointer_index(setup->arena,
+								base, i);
+		if (item_base && dp_setup_item_start(setup, item_base, i,
+						     node->span.start) < 0)
+			return -ENOMEM;
+		change_ptr = dp_json_pointer_join(setup->arena, res.pointer,
+						  "change");
+		res.values_ptr = dp_json_pointer_join(setup->arena, change_ptr,
+						      "after");
+		res.unknown_ptr = dp_json_pointer_join(setup->arena, change_ptr,
 						       "after_unknown");
 		if (!res.pointer || !change_ptr || !res.values_ptr ||
 		    !res.unknown_ptr)
@@ -426,7 +455,7 @@ collect_module(struct tf *tf, const struct dp_json *module, const char *ptr,
 	struct dp_arena *arena = tf->ctx->setup->arena;
 	const struct dp_json *resources = dp_json_get(module, "resources");
 	const struct dp_json *children = dp_json_get(module, "child_modules");
-	const char *base;
+	const char *base, *item_base = NULL;
 	int r;
 
 	if (!module || module->kind != DP_JSON_OBJECT || depth > MAX_MODULE_DEPTH)
@@ -444,7 +473,15 @@ collect_module(struct tf *tf, const struct dp_json *module, const char *ptr,
 		if (!kind_of(node, &res.kind) || !values ||
 		    values->kind != DP_JSON_OBJECT || seen(tf, res.address))
 			continue;
-		res.pointer = dp_json_pointer_index(arena, base, i);
+		if (!item_base &&
+		    (r = relative_to(tf, base, &item_base)) < 0)
+			return r;
+		res.index = i;
+		res.pointer = item_base ? item_base
+					: dp_json_pointer_index(arena, base, i);
+		if (item_base && dp_setup_item_start(tf->ctx->setup, item_base,
+						     i, node->span.start) < 0)
+			return -ENOMEM;
 		res.values_ptr = dp_json_pointer_join(arena, res.pointer,
 						      "values");
 		if (!res.pointer || !res.values_ptr)
@@ -1414,6 +1451,7 @@ load(struct dp_adapt_ctx *ctx, const struct dp_json *root, const char *pointer)
 	if (r == 0)
 		r = collect(&tf);
 	for (size_t i = 0; r == 0 && i < tf.n_res; i++) {
+		ctx->setup->item_index = tf.res[i].index; /* model.h */
 		switch (tf.res[i].kind) {
 		case TF_ROLE:
 			r = load_role(&tf, &tf.res[i]);
