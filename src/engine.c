@@ -312,6 +312,7 @@ limit_hit(struct dp_eval *ev, const struct dp_value *v,
 {
 	const char *invalid = dp_regex_error(pattern);
 	struct dp_buf *events = ev->limit_events;
+	char pointer[512];
 	int r;
 
 	if (invalid) {
@@ -324,7 +325,9 @@ limit_hit(struct dp_eval *ev, const struct dp_value *v,
 				  "Lrule %s: pattern hit its match limit on "
 				  "the value at %s%s (%s)", ev->rule->id,
 				  v->origin.source ? v->origin.source->path : "",
-				  v->origin.pointer ? v->origin.pointer : "",
+				  dp_setup_pointer_text(ev->in->setup,
+							&v->origin, pointer,
+							sizeof(pointer)),
 				  dp_regex_pattern(pattern));
 	}
 	if (r == 0)

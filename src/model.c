@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -189,17 +190,19 @@ item_pointer(struct dp_setup *setup, const struct dp_item_array *a,
 			       rest);
 }
 
-int
-dp_setup_resolve_pointer(struct dp_setup *setup, struct dp_origin *where)
+/* The array of where's relative pointer and the index of the element
+ * that holds its span (the last that starts at or before it); NULL
+ * when the pointer is not relative. */
+static const struct dp_item_array *
+element_of(const struct dp_setup *setup, const struct dp_origin *where,
+	   size_t *ret_index, const char **ret_rest)
 {
-	const char *rest;
 	const struct dp_item_array *a = item_array_of(setup, where->pointer,
-						      &rest);
+						      ret_rest);
 	size_t lo = 0, hi;
 
 	if (!a || a->source != where->source || a->n == 0)
-		return 0;
-	/* The last element that starts at or before the span. */
+		return NULL;
 	hi = a->n;
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -209,8 +212,37 @@ dp_setup_resolve_pointer(struct dp_setup *setup, struct dp_origin *where)
 		else
 			hi = mid;
 	}
-	where->pointer = item_pointer(setup, a, a->starts[lo].index, rest);
+	*ret_index = a->starts[lo].index;
+	return a;
+}
+
+int
+dp_setup_resolve_pointer(struct dp_setup *setup, struct dp_origin *where)
+{
+	const char *rest;
+	size_t index;
+	const struct dp_item_array *a = element_of(setup, where, &index,
+						   &rest);
+
+	if (!a)
+		return 0;
+	where->pointer = item_pointer(setup, a, index, rest);
 	return where->pointer ? 0 : -ENOMEM;
+}
+
+const char *
+dp_setup_pointer_text(const struct dp_setup *setup,
+		      const struct dp_origin *where, char *buf, size_t size)
+{
+	const char *rest;
+	size_t index;
+	const struct dp_item_array *a = element_of(setup, where, &index,
+						   &rest);
+
+	if (!a)
+		return where->pointer ? where->pointer : "";
+	(void) snprintf(buf, size, "%s/%zu%s", a->pointer, index, rest);
+	return buf;
 }
 
 int

@@ -255,6 +255,13 @@ int dp_setup_item_start(struct dp_setup *setup, const char *base,
  * one.  0 or -ENOMEM. */
 int dp_setup_resolve_pointer(struct dp_setup *setup, struct dp_origin *where);
 
+/* The full pointer of where written into buf (size bytes, truncated
+ * when longer), for a message built before pointers are resolved;
+ * returns buf, or where's own pointer when it is not relative. */
+const char *dp_setup_pointer_text(const struct dp_setup *setup,
+				  const struct dp_origin *where, char *buf,
+				  size_t size);
+
 /* Adds a note (text is copied).  0 or -ENOMEM. */
 int dp_setup_add_note(struct dp_setup *setup, const struct dp_origin *origin,
 		      const char *text);

@@ -276,6 +276,17 @@ has err "DP901" "catastrophic pattern: the rule is named"
 has err "match limit" "catastrophic pattern: the limit is named"
 has err "evil-role.json" "catastrophic pattern: the value's file is named"
 has out "DP302" "catastrophic pattern: the other rules still ran"
+# The same value as the last element of a 1.2 MB bundle, which is checked
+# one element at a time with pointers relative to the element: the
+# message still names the element's index.
+{
+	printf '['
+	i=0
+	while [ $i -lt 50000 ]; do printf '{"Something": "else"},\n'; i=$((i + 1)); done
+	printf '{"Role": {"RoleName": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", "Arn": "acs:ram::1234567890123456:role/x"}}]\n'
+} >"$tmp/evil-bundle.json"
+expect 2 "a catastrophic pattern on a streamed bundle" --rules-dir "$tmp/rules" "$tmp/evil-bundle.json"
+has err "evil-bundle.json/50000/Role/RoleName" "catastrophic pattern, streamed: the element's pointer"
 printf '{"rules": [{"id": "DP902", "slug": "x", "severity": "error",\n  "summary": "s", "message": "m", "select": "role.name",\n  "check": {"type": "match", "pattern": "(unclosed"}}]}\n' \
 	>"$tmp/rules/evil.json"
 expect 2 "an invalid pattern in --rules-dir" --rules-dir "$tmp/rules" "$good"
