@@ -360,6 +360,8 @@ bytes_alloc(size_t cap, size_t *ret_map_len)
 static void
 bytes_free(char *data, size_t map_len)
 {
+	if (!data)
+		return; /* handed over: munmap(NULL, n) would unmap page 0 on */
 	if (map_len)
 		(void) munmap(data, map_len);
 	else
