@@ -937,7 +937,7 @@ big_bundle(size_t *ret_len)
 		"\"SourceEndpointEngineName\":\"MYSQL\","
 		"\"SourceEndpointOwnerID\":\"" UID_A "\"}";
 	static const char filler[] = ",\n{\"Something\": \"else\"}";
-	const char *inner = STREAM_BUNDLE + 1;
+	const char *inner = &STREAM_BUNDLE[1];
 	int inner_len = (int) strlen(inner) - 2; /* without "]\n" */
 	size_t n_fillers = 50000, one = strlen(filler);
 	size_t cap = 3 * (strlen(inner) + sizeof(task) + 4) +
