@@ -60,32 +60,13 @@ dp_setup_free(struct dp_setup *setup)
 	dp_arena_free(setup->arena);
 }
 
-/* Grows a pointer array by one slot; 0 or -ENOMEM. */
-static int
-grow(void *array_ptr, size_t n, size_t *cap, size_t elem_size)
-{
-	void **array = array_ptr;
-	size_t new_cap;
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	new_cap = *cap ? *cap * 2 : 8;
-	p = realloc(*array, new_cap * elem_size);
-	if (!p)
-		return -ENOMEM;
-	*array = p;
-	*cap = new_cap;
-	return 0;
-}
-
 struct dp_role *
 dp_setup_add_role(struct dp_setup *setup)
 {
 	struct dp_role *role;
 
-	if (grow(&setup->roles, setup->n_roles, &setup->cap_roles,
-		 sizeof(*setup->roles)) < 0)
+	if (dp_grow(&setup->roles, setup->n_roles, &setup->cap_roles,
+		    sizeof(*setup->roles)) < 0)
 		return NULL;
 	role = dp_arena_alloc(setup->arena, sizeof(*role));
 	if (role)
@@ -98,8 +79,8 @@ dp_setup_add_task(struct dp_setup *setup)
 {
 	struct dp_task *task;
 
-	if (grow(&setup->tasks, setup->n_tasks, &setup->cap_tasks,
-		 sizeof(*setup->tasks)) < 0)
+	if (dp_grow(&setup->tasks, setup->n_tasks, &setup->cap_tasks,
+		    sizeof(*setup->tasks)) < 0)
 		return NULL;
 	task = dp_arena_alloc(setup->arena, sizeof(*task));
 	if (!task)
@@ -115,8 +96,8 @@ dp_setup_add_orphan(struct dp_setup *setup)
 {
 	struct dp_attachment_list *list;
 
-	if (grow(&setup->orphans, setup->n_orphans, &setup->cap_orphans,
-		 sizeof(*setup->orphans)) < 0)
+	if (dp_grow(&setup->orphans, setup->n_orphans, &setup->cap_orphans,
+		    sizeof(*setup->orphans)) < 0)
 		return NULL;
 	list = dp_arena_alloc(setup->arena, sizeof(*list));
 	if (list)
@@ -135,8 +116,8 @@ dp_setup_item_array(struct dp_setup *setup, const struct dp_source *source,
 
 	if (!pointer)
 		return -ENOMEM; /* a failed join */
-	if (grow(&setup->item_arrays, setup->n_item_arrays,
-		 &setup->cap_item_arrays, sizeof(*setup->item_arrays)) < 0)
+	if (dp_grow(&setup->item_arrays, setup->n_item_arrays,
+		    &setup->cap_item_arrays, sizeof(*setup->item_arrays)) < 0)
 		return -ENOMEM;
 	base = dp_arena_printf(setup->arena, "%c%zu", DP_POINTER_ITEM,
 			       setup->n_item_arrays);
@@ -174,7 +155,7 @@ dp_setup_item_start(struct dp_setup *setup, const char *base, size_t index,
 
 	if (!a)
 		return -EINVAL;
-	if (grow(&a->starts, a->n, &a->cap, sizeof(*a->starts)) < 0)
+	if (dp_grow(&a->starts, a->n, &a->cap, sizeof(*a->starts)) < 0)
 		return -ENOMEM;
 	a->starts[a->n++] = (struct dp_item_start){offset, (uint32_t)index};
 	setup->item_index = index;
@@ -251,8 +232,8 @@ dp_setup_add_note(struct dp_setup *setup, const struct dp_origin *origin,
 {
 	struct dp_note *note;
 
-	if (grow(&setup->notes, setup->n_notes, &setup->cap_notes,
-		 sizeof(*setup->notes)) < 0)
+	if (dp_grow(&setup->notes, setup->n_notes, &setup->cap_notes,
+		    sizeof(*setup->notes)) < 0)
 		return -ENOMEM;
 	note = &setup->notes[setup->n_notes];
 	note->origin = *origin;
@@ -441,8 +422,8 @@ collect_strings(struct trust_builder *b, const struct dp_json *node,
 	if (depth > 64)
 		return 0;
 	if (node->kind == DP_JSON_STRING) {
-		if (grow(&b->strings, b->n_strings, &b->cap_strings,
-			 sizeof(*b->strings)) < 0)
+		if (dp_grow(&b->strings, b->n_strings, &b->cap_strings,
+			    sizeof(*b->strings)) < 0)
 			return -ENOMEM;
 		r = dp_value_from_json(b->setup, b->doc, node, pointer,
 				       &b->strings[b->n_strings]);

@@ -363,15 +363,8 @@ add_res(struct tf *tf, const struct tf_res *res)
 {
 	if (remember_address(tf, res->address) < 0)
 		return -ENOMEM;
-	if (tf->n_res == tf->cap_res) {
-		size_t cap = tf->cap_res ? tf->cap_res * 2 : 16;
-		struct tf_res *bigger = realloc(tf->res, cap * sizeof(*bigger));
-
-		if (!bigger)
-			return -ENOMEM;
-		tf->res = bigger;
-		tf->cap_res = cap;
-	}
+	if (dp_grow(&tf->res, tf->n_res, &tf->cap_res, sizeof(*tf->res)) < 0)
+		return -ENOMEM;
 	tf->res[tf->n_res++] = *res;
 	return 0;
 }
@@ -1068,15 +1061,9 @@ refs_range(const struct tf_ref *refs, size_t n, const struct tf_ref *key,
 static int
 push_ref(struct tf *tf, const struct tf_ref *ref)
 {
-	if (tf->n_refs == tf->cap_refs) {
-		size_t cap = tf->cap_refs ? tf->cap_refs * 2 : 64;
-		struct tf_ref *bigger = realloc(tf->refs, cap * sizeof(*bigger));
-
-		if (!bigger)
-			return -ENOMEM;
-		tf->refs = bigger;
-		tf->cap_refs = cap;
-	}
+	if (dp_grow(&tf->refs, tf->n_refs, &tf->cap_refs,
+		    sizeof(*tf->refs)) < 0)
+		return -ENOMEM;
 	tf->refs[tf->n_refs++] = *ref;
 	return 0;
 }
