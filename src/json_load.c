@@ -978,27 +978,43 @@ parse_text(struct dp_doc *doc, dp_json_item_fn on_item, void *data)
 	return r;
 }
 
-int
-dp_doc_parse(const struct dp_source *source,
-	     const struct dp_json_limits *limits, struct dp_doc **ret_doc)
+/* A new document of source, parsed; its top-level array's elements go
+ * to on_item when that is not NULL (dp_doc_parse_items()).  0, -EFBIG
+ * or -ENOMEM. */
+static int
+parse_source(const struct dp_source *source,
+	     const struct dp_json_limits *limits, dp_json_item_fn on_item,
+	     void *data, struct dp_doc **ret_doc)
 {
 	struct dp_doc *doc;
-	int r;
+	int r = 0;
 
-	if (!source || !ret_doc)
-		return -EINVAL;
 	if (source->len >= UINT32_MAX)
 		return -EFBIG;
 	doc = doc_new(source, limits);
 	if (!doc)
 		return -ENOMEM;
-	r = parse_text(doc, NULL, NULL);
+	/* A streamed element's arena is reset after it: the diagnostics
+	 * go where they outlive it. */
+	if (on_item && !(doc->diag_arena = dp_arena_new()))
+		r = -ENOMEM;
+	if (r == 0)
+		r = parse_text(doc, on_item, data);
 	if (r < 0) {
 		dp_doc_free(doc);
 		return r;
 	}
 	*ret_doc = doc;
 	return 0;
+}
+
+int
+dp_doc_parse(const struct dp_source *source,
+	     const struct dp_json_limits *limits, struct dp_doc **ret_doc)
+{
+	if (!source || !ret_doc)
+		return -EINVAL;
+	return parse_source(source, limits, NULL, NULL, ret_doc);
 }
 
 /* Added for the built-in catalog: see json.h. */
@@ -1033,32 +1049,17 @@ dp_doc_parse_items(const struct dp_source *source,
 		   dp_json_item_fn on_item, void *data,
 		   struct dp_doc **ret_doc, bool *ret_streamed)
 {
-	struct dp_doc *doc;
-	bool stream = false;
-	int r = 0;
+	bool stream;
+	int r;
 
 	if (!source || !ret_doc || !on_item || !ret_streamed)
 		return -EINVAL;
-	if (source->len >= UINT32_MAX)
-		return -EFBIG;
-	doc = doc_new(source, limits);
-	if (!doc)
-		return -ENOMEM;
 	stream = starts_array(source);
-	if (stream) {
-		doc->diag_arena = dp_arena_new();
-		if (!doc->diag_arena)
-			r = -ENOMEM;
-	}
+	r = parse_source(source, limits, stream ? on_item : NULL, data,
+			 ret_doc);
 	if (r == 0)
-		r = parse_text(doc, stream ? on_item : NULL, data);
-	if (r < 0) {
-		dp_doc_free(doc);
-		return r;
-	}
-	*ret_doc = doc;
-	*ret_streamed = stream;
-	return 0;
+		*ret_streamed = stream;
+	return r;
 }
 
 /* ---- embedded documents --------------------------------------------- */

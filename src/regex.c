@@ -102,21 +102,31 @@ compile(struct dp_regex *regex, char **reterr_msg, size_t *reterr_offset)
 	return 0;
 }
 
+/* A regex of pattern (copied), not compiled yet; NULL on ENOMEM. */
+static struct dp_regex *
+regex_new(const char *pattern)
+{
+	struct dp_regex *regex = calloc(1, sizeof(*regex));
+
+	if (!regex)
+		return NULL;
+	regex->pattern = dp_strdup(pattern);
+	if (!regex->pattern) {
+		free(regex);
+		return NULL;
+	}
+	return regex;
+}
+
 int
 dp_regex_compile(const char *pattern, struct dp_regex **ret_regex,
 		 char **reterr_msg, size_t *reterr_offset)
 {
-	struct dp_regex *regex;
+	struct dp_regex *regex = regex_new(pattern);
 	int r;
 
-	regex = calloc(1, sizeof(*regex));
 	if (!regex)
 		return -ENOMEM;
-	regex->pattern = dp_strdup(pattern);
-	if (!regex->pattern) {
-		free(regex);
-		return -ENOMEM;
-	}
 	r = compile(regex, reterr_msg, reterr_offset);
 	if (r < 0) {
 		dp_regex_free(regex);
@@ -130,15 +140,10 @@ int
 dp_regex_defer(const char *pattern, dp_regex_describe_fn describe, void *arg,
 	       struct dp_regex **ret_regex)
 {
-	struct dp_regex *regex = calloc(1, sizeof(*regex));
+	struct dp_regex *regex = regex_new(pattern);
 
 	if (!regex)
 		return -ENOMEM;
-	regex->pattern = dp_strdup(pattern);
-	if (!regex->pattern) {
-		free(regex);
-		return -ENOMEM;
-	}
 	regex->describe = describe;
 	regex->describe_arg = arg;
 	*ret_regex = regex;
