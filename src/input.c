@@ -332,15 +332,14 @@ same_bytes(int fd, const char *known, size_t len, bool *ret_same)
  * run may also give back the part of a mapping it has parsed
  * (dp_source_forget_before()).
  */
-#define MAP_FROM ((size_t) 2 << 20)
-#define HUGE_PAGE ((size_t) 2 << 20)
+#define MAP_FROM DP_HUGE_PAGE
 
 /* cap bytes, malloc'd or (*ret_map_len set) mapped; NULL when out of
  * memory. */
 static char *
 bytes_alloc(size_t cap, size_t *ret_map_len)
 {
-	size_t map_len = (cap + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	size_t map_len = (cap + DP_HUGE_PAGE - 1) & ~(DP_HUGE_PAGE - 1);
 	void *map;
 
 	*ret_map_len = 0;
@@ -646,7 +645,7 @@ dp_source_reload(struct dp_source *source, size_t max_size)
 void
 dp_source_forget_before(struct dp_source *source, size_t offset)
 {
-	size_t upto = offset & ~(HUGE_PAGE - 1);
+	size_t upto = offset & ~(DP_HUGE_PAGE - 1);
 
 	if (!source->map_len || !source->hashed || upto <= source->forgotten)
 		return;

@@ -34,7 +34,7 @@
  * (50 ms in all) where a 2 MiB page costs one.  Smaller arenas never
  * grow this far.
  */
-#define ARENA_HUGE_CHUNK ((size_t) 2 << 20)
+#define ARENA_HUGE_CHUNK DP_HUGE_PAGE
 #define ARENA_ALIGN	 alignof(max_align_t)
 
 struct chunk {
