@@ -8,13 +8,16 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine_int.h"
+#include "rules.h"
 #include "template.h"
 
 /* ---- walking contexts ---------------------------------------------- */
@@ -739,25 +742,26 @@ walks_once(enum dp_level level)
 	       level == DP_LEVEL_SETUP;
 }
 
+/* Runs the passes over blocks [block_lo, block_hi) of the setup. */
 static int
-run_passes(struct dp_eval *ev, struct pass *passes, size_t n_passes)
+run_passes(struct dp_eval *ev, struct pass *passes, size_t n_passes,
+	   size_t block_lo, size_t block_hi)
 {
-	const struct dp_setup *setup = ev->in->setup;
-	size_t most = setup->n_roles > setup->n_tasks ? setup->n_roles
-						      : setup->n_tasks;
 	struct dp_walk_range block;
 	struct dp_walker w = {.in = ev->in, .visit = visit_rule, .data = ev,
 			      .range = &block};
-	struct dp_ctx root = {.setup = setup, .scratch = ev->scratch};
+	struct dp_ctx root = {.setup = ev->in->setup, .scratch = ev->scratch};
 	int r;
 
-	for (size_t lo = 0; lo == 0 || lo < most; lo += BLOCK_SIZE) {
+	for (size_t b = block_lo; b < block_hi; b++) {
+		size_t lo = b * BLOCK_SIZE;
+
 		block = (struct dp_walk_range){lo, lo + BLOCK_SIZE,
 					       lo, lo + BLOCK_SIZE};
 		for (size_t i = 0; i < n_passes; i++) {
 			struct pass *p = &passes[i];
 
-			if (lo > 0 && walks_once(p->level))
+			if (b > 0 && walks_once(p->level))
 				continue;
 			ev->rule = p->rule;
 			ev->check = p->rule->check;
@@ -768,6 +772,115 @@ run_passes(struct dp_eval *ev, struct pass *passes, size_t n_passes)
 			if ((r = dp_engine_walk(&w, root, p->level)) < 0)
 				return r;
 		}
+	}
+	return 0;
+}
+
+/* ---- sharing the blocks out among threads ---------------------------- */
+
+/*
+ * Over a big setup each thread walks its own run of blocks with its own
+ * copy of the passes, so what it finds stays in its own lists; they are
+ * joined pass by pass in block order, which is the order one thread
+ * would have found them in.  The walk only reads the setup and the
+ * rules; matching is the one thing that changes shared state (deferred
+ * patterns, JIT), and dp_ruleset_freeze_patterns() settles it first.
+ * A share of fewer than MIN_SHARE blocks is not worth a thread.
+ */
+#define MIN_SHARE 4
+#define MAX_SHARES 8
+
+struct share {
+	struct dp_eval ev;
+	struct pass *passes;          /* this share's copy */
+	size_t n_passes;
+	size_t block_lo, block_hi;
+	int result;
+	pthread_t thread;
+	bool threaded;
+};
+
+static size_t
+count_shares(const struct dp_engine_input *in, size_t n_blocks)
+{
+	size_t n = n_blocks / MIN_SHARE;
+	long cpus;
+
+	if (n <= 1 || in->threads == 1)
+		return 1;
+	/* Asked only now: glibc reads the count from /sys, three system
+	 * calls a run on one file need not make. */
+	cpus = in->threads ? (long)in->threads : sysconf(_SC_NPROCESSORS_ONLN);
+	if (cpus < 1)
+		cpus = 1;
+	if (n > (size_t)cpus)
+		n = (size_t)cpus;
+	if (n > MAX_SHARES)
+		n = MAX_SHARES;
+	return n ? n : 1;
+}
+
+static int
+run_share(struct share *sh)
+{
+	sh->ev.scratch = calloc(dp_field_count(), sizeof(*sh->ev.scratch));
+	if (!sh->ev.scratch)
+		return -ENOMEM;
+	return run_passes(&sh->ev, sh->passes, sh->n_passes, sh->block_lo,
+			  sh->block_hi);
+}
+
+static void *
+share_thread(void *data)
+{
+	struct share *sh = data;
+
+	sh->result = run_share(sh);
+	dp_regex_thread_done();
+	return NULL;
+}
+
+/* Runs shares[1..n) on threads of their own (or here, when none can be
+ * had) and shares[0] here.  The first error, in share order, or 0. */
+static int
+run_shares(struct share *shares, size_t n)
+{
+	int r = 0;
+
+	for (size_t k = 1; k < n; k++)
+		shares[k].threaded = pthread_create(&shares[k].thread, NULL,
+						    share_thread,
+						    &shares[k]) == 0;
+	shares[0].result = run_share(&shares[0]);
+	for (size_t k = 1; k < n; k++) {
+		if (shares[k].threaded)
+			pthread_join(shares[k].thread, NULL);
+		else
+			shares[k].result = run_share(&shares[k]);
+	}
+	for (size_t k = 0; k < n && r == 0; k++)
+		r = shares[k].result;
+	return r;
+}
+
+/* Splits the blocks into n shares, each with a copy of the passes.
+ * 0 or -ENOMEM (what was made is in shares, for join_shares()). */
+static int
+make_shares(const struct dp_engine_input *in, const struct pass *passes,
+	    size_t n_passes, size_t n_blocks, struct share *shares, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		struct share *sh = &shares[k];
+
+		sh->ev.in = in;
+		sh->n_passes = n_passes;
+		sh->block_lo = n_blocks * k / n;
+		sh->block_hi = n_blocks * (k + 1) / n;
+		sh->passes = malloc((n_passes ? n_passes : 1) * sizeof(*passes));
+		if (!sh->passes)
+			return -ENOMEM;
+		if (n_passes)
+			memcpy(sh->passes, passes, n_passes * sizeof(*passes));
 	}
 	return 0;
 }
@@ -901,29 +1014,58 @@ drop_explained(struct dp_findings *list, size_t first)
 	return 0;
 }
 
+/* Joins what the shares found, pass by pass and share by share, into
+ * out and the limit events into limit_msg, and frees the shares. */
+static int
+join_shares(struct share *shares, size_t n, size_t n_passes,
+	    struct dp_findings *out, struct dp_buf *limit_msg)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < n_passes; i++)
+		for (size_t k = 0; k < n && shares[k].passes; k++) {
+			struct pass *p = &shares[k].passes[i];
+
+			if (move_findings(out, &p->found) < 0 && r == 0)
+				r = -ENOMEM;
+			if (r == 0)
+				r = limit_text(limit_msg, &p->limit_events);
+			dp_buf_free(&p->limit_events);
+		}
+	for (size_t k = 0; k < n; k++) {
+		free(shares[k].passes);
+		free(shares[k].ev.scratch);
+	}
+	return r;
+}
+
 int
 dp_engine_run(const struct dp_engine_input *in, struct dp_findings *out,
 	      char **reterr_msg)
 {
-	struct dp_eval ev = {.in = in};
+	const struct dp_setup *setup = in->setup;
+	size_t most = setup->n_roles > setup->n_tasks ? setup->n_roles
+						      : setup->n_tasks;
+	size_t n_blocks = most ? (most + BLOCK_SIZE - 1) / BLOCK_SIZE : 1;
+	size_t n_shares = count_shares(in, n_blocks);
+	struct share shares[MAX_SHARES] = {0};
 	struct dp_buf limit_msg = {0};
 	struct pass *passes = NULL;
 	size_t n_passes = 0, first = out->n;
-	int r = -ENOMEM;
+	int r, join_r;
 
-	ev.scratch = calloc(dp_field_count(), sizeof(*ev.scratch));
-	if (ev.scratch)
-		r = plan_passes(in, &passes, &n_passes);
+	r = plan_passes(in, &passes, &n_passes);
+	if (r == 0 && n_shares > 1)
+		r = dp_ruleset_freeze_patterns(in->rules);
 	if (r == 0)
-		r = run_passes(&ev, passes, n_passes);
+		r = make_shares(in, passes, n_passes, n_blocks, shares,
+				n_shares);
+	if (r == 0)
+		r = run_shares(shares, n_shares);
 	/* Even after a failure: out owns what was found. */
-	for (size_t i = 0; i < n_passes; i++) {
-		if (move_findings(out, &passes[i].found) < 0 && r == 0)
-			r = -ENOMEM;
-		if (r == 0)
-			r = limit_text(&limit_msg, &passes[i].limit_events);
-		dp_buf_free(&passes[i].limit_events);
-	}
+	join_r = join_shares(shares, n_shares, n_passes, out, &limit_msg);
+	if (r == 0)
+		r = join_r;
 	if (r == 0)
 		r = drop_explained(out, first);
 	if (r == 0 && limit_msg.len) {
@@ -933,7 +1075,6 @@ dp_engine_run(const struct dp_engine_input *in, struct dp_findings *out,
 	}
 	dp_buf_free(&limit_msg);
 	free(passes);
-	free(ev.scratch);
 	return r;
 }
 

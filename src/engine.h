@@ -30,6 +30,9 @@ struct dp_engine_input {
 	const enum dp_severity *severity;      /* per rule; NULL: defaults */
 	enum dp_lang lang;
 	size_t max_findings;                   /* per file; 0: no limit */
+	/* Most threads the rules may run on over a big setup (what is
+	 * found is the same); 0: one per online processor. */
+	unsigned threads;
 };
 
 /*

@@ -34,10 +34,10 @@ struct dp_regex {
 static uint32_t match_limit = DP_REGEX_MATCH_LIMIT_DEFAULT;
 static uint32_t depth_limit = DP_REGEX_DEPTH_LIMIT_DEFAULT;
 static pcre2_match_context *match_context;
-/* One match data for every pattern: a match's groups are copied out
- * before it returns, and PCRE2 keeps its backtracking frames here, so
- * a run that matches a hundred patterns allocates them once. */
-static pcre2_match_data *match_data;
+/* One match data for every pattern, per thread: a match's groups are
+ * copied out before it returns, and PCRE2 keeps its backtracking frames
+ * here, so a run that matches a hundred patterns allocates them once. */
+static _Thread_local pcre2_match_data *match_data;
 
 /* Whether to JIT at all: code PCRE2 generates at run time reads memory
  * valgrind cannot follow ("depends on uninitialised value" in ???),
@@ -58,7 +58,8 @@ dp_regex_set_limits(uint32_t new_match_limit, uint32_t new_depth_limit)
 	}
 }
 
-/* The one match context (and match data), created on first use. */
+/* The one match context (and this thread's match data), created on
+ * first use. */
 static pcre2_match_context *
 context(void)
 {
@@ -186,6 +187,38 @@ dp_regex_error(const struct dp_regex *regex)
 	return regex->error;
 }
 
+static void
+jit_compile(struct dp_regex *regex)
+{
+	if (jit_allowed < 0)
+		jit_allowed = !getenv("DTS_PREFLIGHT_NO_JIT");
+	regex->jit = jit_allowed && pcre2_jit_compile(regex->code,
+						     PCRE2_JIT_COMPLETE) == 0
+			     ? 1 : -1;
+}
+
+int
+dp_regex_freeze(struct dp_regex *regex)
+{
+	int r;
+
+	if (!context())
+		return -ENOMEM;
+	r = dp_regex_prepare(regex, NULL);
+	if (r == -ENOMEM)
+		return r;
+	if (regex->code && regex->jit == 0)
+		jit_compile(regex);
+	return 0;
+}
+
+void
+dp_regex_thread_done(void)
+{
+	pcre2_match_data_free(match_data);
+	match_data = NULL;
+}
+
 int
 dp_regex_match(struct dp_regex *regex, const char *subject, size_t len,
 	       struct dp_match *ret_match)
@@ -199,13 +232,8 @@ dp_regex_match(struct dp_regex *regex, const char *subject, size_t len,
 		return -ENOMEM;
 	if (!regex->code && (rc = dp_regex_prepare(regex, NULL)) < 0)
 		return rc;
-	if (regex->jit == 0 && ++regex->uses >= JIT_AFTER) {
-		if (jit_allowed < 0)
-			jit_allowed = !getenv("DTS_PREFLIGHT_NO_JIT");
-		regex->jit = jit_allowed && pcre2_jit_compile(regex->code,
-							     PCRE2_JIT_COMPLETE) == 0
-				     ? 1 : -1;
-	}
+	if (regex->jit == 0 && ++regex->uses >= JIT_AFTER)
+		jit_compile(regex);
 	rc = pcre2_match(regex->code, (PCRE2_SPTR)subject, len, 0, 0,
 			 match_data, mctx);
 	if (rc == PCRE2_ERROR_NOMATCH)

@@ -71,16 +71,32 @@ const char *dp_regex_error(const struct dp_regex *regex);
  * Matches subject[0..len).  Returns 1 (match, *ret_match filled when not
  * NULL), 0 (no match), -E2BIG when the match or depth limit was hit,
  * -EINVAL when a deferred pattern is invalid (dp_regex_error() says
- * why), -ENOMEM.
+ * why), -ENOMEM.  A match may compile a deferred pattern and JIT-compile
+ * a hot one: several threads may match one regex at once only after
+ * dp_regex_freeze().
  */
 int dp_regex_match(struct dp_regex *regex, const char *subject, size_t len,
 		   struct dp_match *ret_match);
+
+/*
+ * Does now what a match would otherwise do on the way - compile a
+ * deferred pattern (an invalid one keeps its error, which every match
+ * then returns), JIT-compile it - so that matching it changes nothing
+ * shared any more: from then on any thread may match it.  0 or -ENOMEM.
+ */
+int dp_regex_freeze(struct dp_regex *regex);
+
+/* Frees the match data of the calling thread: a thread that matched,
+ * other than the one that started the process, calls it before it
+ * ends.  (Each thread matches with its own.) */
+void dp_regex_thread_done(void);
 
 /* The pattern text as compiled (borrowed). */
 const char *dp_regex_pattern(const struct dp_regex *regex);
 
 /* Sets the limits for every later match of every regex (a process-wide
- * setting, from the command line).  0 means the default. */
+ * setting, from the command line, made while one thread runs).  0 means
+ * the default. */
 void dp_regex_set_limits(uint32_t match_limit, uint32_t depth_limit);
 
 void dp_regex_free(struct dp_regex *regex);

@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,10 @@ dp_ruleset_find(const struct dp_ruleset *set, const char *id_or_slug)
 static int read_table(struct dp_ruleset *set, struct dp_table *table,
 		      char **reterr_msg);
 
+/* Rules run on several threads over a big setup (engine.c), and a
+ * template may be the first to ask for a table. */
+static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
+
 /* The first table called name, read now if it was not; NULL when there
  * is none (*ret_r -ENOENT) or it cannot be read (*ret_r < 0, and
  * *reterr_msg says why when reterr_msg is not NULL). */
@@ -137,16 +142,20 @@ table_get(const struct dp_ruleset *set, const char *name, int *ret_r,
 {
 	for (size_t i = 0; i < set->n_tables; i++) {
 		struct dp_table *table = &set->tables[i];
+		int state;
 
 		if (strcmp(table->name, name) != 0)
 			continue;
 		/* Reading fills in this table only; the rest of the set does
 		 * not change, so the set stays const to its users. */
+		pthread_mutex_lock(&table_lock);
 		if (table->state == 0)
 			table->state = read_table((struct dp_ruleset *) set,
 						  table, reterr_msg);
-		*ret_r = table->state < 0 ? table->state : 0;
-		return table->state < 0 ? NULL : table;
+		state = table->state;
+		pthread_mutex_unlock(&table_lock);
+		*ret_r = state < 0 ? state : 0;
+		return state < 0 ? NULL : table;
 	}
 	*ret_r = -ENOENT;
 	return NULL;
@@ -1791,6 +1800,19 @@ dp_ruleset_compile_patterns(struct dp_ruleset *set, char **reterr_msg)
 
 	for (size_t i = 0; i < set->n_regexes; i++)
 		if ((r = dp_regex_prepare(set->regexes[i], reterr_msg)) < 0)
+			return r;
+	return 0;
+}
+
+int
+dp_ruleset_freeze_patterns(const struct dp_ruleset *set)
+{
+	int r;
+
+	/* The patterns are the set's, the set stays const to its users
+	 * (as with tables): what changes is how they are matched. */
+	for (size_t i = 0; i < set->n_regexes; i++)
+		if ((r = dp_regex_freeze(set->regexes[i])) < 0)
 			return r;
 	return 0;
 }

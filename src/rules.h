@@ -153,6 +153,11 @@ void dp_ruleset_use_builtin(struct dp_ruleset *set, bool use);
  * malloc'd "file:line:col: invalid pattern: what"; -ENOMEM. */
 int dp_ruleset_compile_patterns(struct dp_ruleset *set, char **reterr_msg);
 
+/* Readies every pattern of the set for matching on several threads at
+ * once (dp_regex_freeze): compiles the deferred ones and JIT-compiles
+ * all.  0 or -ENOMEM. */
+int dp_ruleset_freeze_patterns(const struct dp_ruleset *set);
+
 /* Loads one rule file from memory (tests, fuzzers); as above. */
 int dp_ruleset_load_buffer(struct dp_ruleset *set, const char *name,
 			   const char *bytes, size_t len, char **reterr_msg);

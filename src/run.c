@@ -473,7 +473,7 @@ dp_run_add_paths(struct dp_run *run, const char *const *paths, size_t n,
 		.limits = run->options.limits,
 		.parse_below = run->options.stream_from,
 		.max_dir_depth = run->options.max_dir_depth,
-		.thread = true,
+		.thread = run->options.threads != 1,
 	};
 	struct dp_prefetch *prefetch;
 	struct dp_fetched fetched;
@@ -874,6 +874,7 @@ dp_run_finish(struct dp_run *run, char **reterr_msg)
 		.enabled = run->options.enabled,
 		.severity = run->options.severity,
 		.lang = run->options.lang,
+		.threads = run->options.threads,
 	};
 	bool *defaults = NULL;
 	int r, engine_r;

@@ -43,6 +43,11 @@ struct dp_run_options {
 	size_t stream_from;              /* a top-level array of at least
 					    this many bytes is adapted one
 					    element at a time; 0: 1 MiB */
+	unsigned threads;                /* most threads a run uses: to read
+					    ahead, and for rules over a big
+					    setup; 0: one per online
+					    processor, 1: none but the
+					    caller's.  Output is the same. */
 };
 
 /* Called for each path that cannot be read (the run goes on without it):

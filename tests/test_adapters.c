@@ -25,14 +25,7 @@ static struct dp_ruleset *rules;
 static void
 load_rules(void)
 {
-	const char *dir = getenv("DTS_PREFLIGHT_RULES_DIR");
-	char *err = NULL;
-
-	rules = dp_ruleset_new();
-	ck_assert_ptr_nonnull(rules);
-	ck_assert_ptr_nonnull(dir);
-	ck_assert_msg(dp_ruleset_load_dir(rules, dir, &err) == 0, "%s",
-		      err ? err : "");
+	rules = tl_catalog(false);
 }
 
 static void

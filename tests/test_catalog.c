@@ -27,15 +27,7 @@
 static struct dp_ruleset *
 load_catalog(void)
 {
-	struct dp_ruleset *set = dp_ruleset_new();
-	const char *dir = getenv("DTS_PREFLIGHT_RULES_DIR");
-	char *err = NULL;
-
-	ck_assert_ptr_nonnull(set);
-	ck_assert_ptr_nonnull(dir);
-	ck_assert_msg(dp_ruleset_load_dir(set, dir, &err) == 0, "%s",
-		      err ? err : "cannot load the rules");
-	return set;
+	return tl_catalog(false);
 }
 
 /* Does some testdata/cases/<group>/ hold a directory "<id>-<kind>..."? */

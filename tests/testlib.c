@@ -23,6 +23,22 @@ tl_testdata_path(const char *rel)
 	return path;
 }
 
+struct dp_ruleset *
+tl_catalog(bool defer_patterns)
+{
+	const char *dir = getenv("DTS_PREFLIGHT_RULES_DIR");
+	struct dp_ruleset *set = dp_ruleset_new();
+	char *err = NULL;
+
+	ck_assert_ptr_nonnull(set);
+	ck_assert_msg(dir != NULL,
+		      "DTS_PREFLIGHT_RULES_DIR is not set (run via meson test)");
+	dp_ruleset_defer_patterns(set, defer_patterns);
+	ck_assert_msg(dp_ruleset_load_dir(set, dir, &err) == 0, "%s",
+		      err ? err : "cannot load the rules");
+	return set;
+}
+
 char *
 tl_read_file(const char *path, size_t *ret_len)
 {

@@ -5,12 +5,19 @@
 #ifndef DP_TESTLIB_H
 #define DP_TESTLIB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "input.h"
+#include "rules.h"
 
 /* $DP_TESTDATA/rel, malloc'd. Aborts the test when unset. */
 char *tl_testdata_path(const char *rel);
+
+/* The catalog of $DTS_PREFLIGHT_RULES_DIR, loaded (patterns compiled on
+ * first match when defer_patterns, as a check run loads them).  Fails the
+ * test when it cannot be loaded. */
+struct dp_ruleset *tl_catalog(bool defer_patterns);
 
 /* The whole file, malloc'd and NUL-terminated; *ret_len set if non-NULL.
  * Fails the current test when unreadable. */
