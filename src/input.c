@@ -473,6 +473,41 @@ out:
 	return r;
 }
 
+/*
+ * A file the walk listed as regular, read without asking its size: one
+ * read() of up to READ_CHUNK bytes into the stack, then copied into a
+ * buffer of its size.  A short read of a regular file is its end, so
+ * three system calls a file where open, fstat, read and close were four
+ * (fstat was a fifth of a walk over 10,000 small files).  Not read into
+ * a malloc'd READ_CHUNK cut to fit: on the reader thread every such
+ * buffer grew and trimmed its malloc arena again (3,000 mprotect calls
+ * over those files).  1 with the whole file in *ret_data; 0 when fstat
+ * must decide after all, from the start of the file: it fills the
+ * chunk (it is big, or no longer a regular file), goes past max_size,
+ * or cannot be read; -ENOMEM.
+ */
+static int
+read_found(int fd, size_t max_size, char **ret_data, size_t *ret_len)
+{
+	char chunk[READ_CHUNK];
+	ssize_t n;
+	char *data;
+
+	do
+		n = read(fd, chunk, sizeof(chunk));
+	while (n < 0 && errno == EINTR);
+	if (n < 0 || (size_t) n == sizeof(chunk) || (size_t) n > max_size)
+		return 0;
+	data = malloc((size_t) n + 1);
+	if (!data)
+		return -ENOMEM;
+	memcpy(data, chunk, (size_t) n);
+	data[n] = '\0';
+	*ret_data = data;
+	*ret_len = (size_t) n;
+	return 1;
+}
+
 /* What read_path() opens: name relative to dirfd, found by a walk. */
 struct opening {
 	int dirfd;
@@ -541,6 +576,13 @@ read_path(const struct opening *at, const char *path, size_t max_size,
 			return -errno;
 	}
 
+	if (found) {
+		r = read_found(fd, max_size, &data, &len);
+		if (r < 0)
+			goto out;
+		if (r > 0)
+			goto have_bytes;
+	}
 	if (fstat(fd, &st) < 0) {
 		r = -errno;
 		goto out;
@@ -579,9 +621,15 @@ read_path(const struct opening *at, const char *path, size_t max_size,
 		}
 	}
 
+	/* What read_found() read is read again, whole. */
+	if (found && lseek(fd, 0, SEEK_SET) < 0) {
+		r = -errno;
+		goto out;
+	}
 	r = read_all(fd, hint, max_size, &data, &len, &map_len);
 	if (r < 0)
 		goto out;
+have_bytes:
 	r = source_new_known(is_stdin ? "<stdin>" : path, data, len, false,
 			     !found, ret_source);
 	if (r < 0)

@@ -182,6 +182,21 @@ start_path(struct dp_walk *walk, const char *given, struct dp_walk_step *ret)
 
 /* An entry found in the listing on top: 0 when skipped or listed, else
  * 1 with a step, or -ENOMEM. */
+/* dir (len bytes) + sep + name, malloc'd; NULL on ENOMEM. */
+static char *
+join_path(const char *dir, size_t len, const char *sep, const char *name)
+{
+	size_t sep_len = strlen(sep), name_len = strlen(name);
+	char *path = malloc(len + sep_len + name_len + 1);
+
+	if (!path)
+		return NULL;
+	memcpy(path, dir, len);
+	memcpy(path + len, sep, sep_len);
+	memcpy(path + len + sep_len, name, name_len + 1);
+	return path;
+}
+
 static int
 visit_entry(struct dp_walk *walk, const struct dirent *entry,
 	    struct dp_walk_step *ret)
@@ -199,7 +214,9 @@ visit_entry(struct dp_walk *walk, const struct dirent *entry,
 	if (entry->d_type == DT_REG && !has_json_suffix(entry->d_name))
 		return 0;
 #endif
-	path = dp_asprintf("%s%s%s", top->path, sep, entry->d_name);
+	/* Joined by hand: through printf, joining took half of what the
+	 * reader thread spends on a small file besides system calls. */
+	path = join_path(top->path, len, sep, entry->d_name);
 	if (!path)
 		return -ENOMEM;
 #ifdef DT_REG

@@ -165,6 +165,25 @@ mkdir -p "$d" && cp "$bad" "$d/role.json" && cp "$bad" "$tmp/deepdir/role.json"
 expect 2 "directories nested 70 deep" "$tmp/deepdir"
 has err "nested too deep" "directories nested 70 deep"
 has out "deepdir/role.json" "directories nested 70 deep: the top file is linted"
+# A walked file is read with one read() of up to 64 KiB and no fstat
+# (input.c, read_found()): the sizes around that chunk, and one far past
+# it, are read whole; one past --max-file-size is still refused.
+mkdir "$tmp/sizes"
+for n in 65535 65536 65537 200000; do
+	# The JSON last: a file cut at 64 KiB would lose it.
+	pad=$((n - $(wc -c <"$bad")))
+	{ head -c "$pad" /dev/zero | tr '\0' ' '; cat "$bad"; } >"$tmp/sizes/$n.json"
+done
+expect 1 "walked files around the 64 KiB read" -f gcc "$tmp/sizes"
+for n in 65535 65536 65537 200000; do
+	has out "$n.json:" "a walked file of $n bytes"
+done
+[ "$(grep -c DP302 "$tmp/out")" -eq 4 ] && pass=$((pass + 1)) ||
+	{ echo "FAIL: walked files around 64 KiB: not four DP302"; fail=$((fail + 1)); }
+expect 2 "a walked file past --max-file-size" --max-file-size 65536 "$tmp/sizes"
+has err "200000.json': file is larger than the 64 KiB limit" "--max-file-size in a walk"
+has err "65537.json': file is larger than the 64 KiB limit" "--max-file-size in a walk, one byte over"
+has out "65536.json" "--max-file-size in a walk: a file at the limit is read"
 mkdir "$tmp/fifo" && mkfifo "$tmp/fifo/x.json" && cp "$bad" "$tmp/fifo/role.json"
 expect 2 "a FIFO found by the walk" "$tmp/fifo"
 has err "cannot read '$tmp/fifo/x.json': not a regular file" "FIFO in a walk"
