@@ -667,14 +667,18 @@ visit_rule(void *data, const struct dp_ctx *ctx)
 #define BLOCK_SIZE 128
 
 /* One walk of one rule: a field it selects, or the documents for a
- * document check.  What a walk finds is kept apart and joined in rule
- * order at the end, so that blocks change neither what is reported nor
- * in which order. */
+ * document check. */
 struct pass {
 	const struct dp_rule *rule;
 	enum dp_severity severity;
 	const struct dp_field *field; /* NULL: a document check */
 	enum dp_level level;
+};
+
+/* What one pass found in one block.  Kept apart, and joined pass by
+ * pass in block order at the end, so that neither blocks nor the
+ * threads that walk them change what is reported or in which order. */
+struct found_part {
 	struct dp_findings found;
 	struct dp_buf limit_events;   /* see limit_hit() */
 };
@@ -742,147 +746,129 @@ walks_once(enum dp_level level)
 	       level == DP_LEVEL_SETUP;
 }
 
-/* Runs the passes over blocks [block_lo, block_hi) of the setup. */
+/*
+ * The blocks are handed out one at a time to the threads that walk them
+ * (one per online processor, at most MAX_WALKERS, and only over a setup
+ * of MIN_BLOCKS blocks or more: a thread costs more than a few blocks
+ * take).  Handed out as they are asked for, not as halves, they keep the
+ * threads busy to the end: the first block also carries the walks of the
+ * documents, and some blocks hold more findings than others.  The walk
+ * only reads the setup and the rules; matching is the one thing that
+ * changes shared state (deferred patterns, JIT), and
+ * dp_ruleset_freeze_patterns() settles it before threads start.
+ */
+#define MIN_BLOCKS 8
+#define MAX_WALKERS 8
+
+struct blocks {
+	const struct dp_engine_input *in;
+	const struct pass *passes;
+	size_t n_passes, n_blocks;
+	struct found_part *parts;     /* [block * n_passes + pass] */
+	pthread_mutex_t lock;         /* guards next and result */
+	size_t next;                  /* the first block not handed out */
+	int result;                   /* the first error, or 0 */
+};
+
+/* Runs every pass over block b, into its parts. */
 static int
-run_passes(struct dp_eval *ev, struct pass *passes, size_t n_passes,
-	   size_t block_lo, size_t block_hi)
+walk_block(struct dp_eval *ev, struct blocks *bl, size_t b)
 {
-	struct dp_walk_range block;
-	struct dp_walker w = {.in = ev->in, .visit = visit_rule, .data = ev,
+	size_t lo = b * BLOCK_SIZE;
+	struct dp_walk_range block = {lo, lo + BLOCK_SIZE, lo, lo + BLOCK_SIZE};
+	struct dp_walker w = {.in = bl->in, .visit = visit_rule, .data = ev,
 			      .range = &block};
-	struct dp_ctx root = {.setup = ev->in->setup, .scratch = ev->scratch};
+	struct dp_ctx root = {.setup = bl->in->setup, .scratch = ev->scratch};
 	int r;
 
-	for (size_t b = block_lo; b < block_hi; b++) {
-		size_t lo = b * BLOCK_SIZE;
+	for (size_t i = 0; i < bl->n_passes; i++) {
+		const struct pass *p = &bl->passes[i];
+		struct found_part *part = &bl->parts[b * bl->n_passes + i];
 
-		block = (struct dp_walk_range){lo, lo + BLOCK_SIZE,
-					       lo, lo + BLOCK_SIZE};
-		for (size_t i = 0; i < n_passes; i++) {
-			struct pass *p = &passes[i];
-
-			if (b > 0 && walks_once(p->level))
-				continue;
-			ev->rule = p->rule;
-			ev->check = p->rule->check;
-			ev->severity = p->severity;
-			ev->field = p->field;
-			ev->out = &p->found;
-			ev->limit_events = &p->limit_events;
-			if ((r = dp_engine_walk(&w, root, p->level)) < 0)
-				return r;
-		}
+		if (b > 0 && walks_once(p->level))
+			continue;
+		ev->rule = p->rule;
+		ev->check = p->rule->check;
+		ev->severity = p->severity;
+		ev->field = p->field;
+		ev->out = &part->found;
+		ev->limit_events = &part->limit_events;
+		if ((r = dp_engine_walk(&w, root, p->level)) < 0)
+			return r;
 	}
 	return 0;
 }
 
-/* ---- sharing the blocks out among threads ---------------------------- */
+/* Takes blocks until none is left or a walker failed, and records the
+ * first error.  A thread's start routine, and called here too. */
+static void *
+walker(void *data)
+{
+	struct blocks *bl = data;
+	struct dp_eval ev = {.in = bl->in};
+	int r = 0;
 
-/*
- * Over a big setup each thread walks its own run of blocks with its own
- * copy of the passes, so what it finds stays in its own lists; they are
- * joined pass by pass in block order, which is the order one thread
- * would have found them in.  The walk only reads the setup and the
- * rules; matching is the one thing that changes shared state (deferred
- * patterns, JIT), and dp_ruleset_freeze_patterns() settles it first.
- * A share of fewer than MIN_SHARE blocks is not worth a thread.
- */
-#define MIN_SHARE 4
-#define MAX_SHARES 8
+	ev.scratch = calloc(dp_field_count(), sizeof(*ev.scratch));
+	if (!ev.scratch)
+		r = -ENOMEM;
+	while (r == 0) {
+		size_t b;
 
-struct share {
-	struct dp_eval ev;
-	struct pass *passes;          /* this share's copy */
-	size_t n_passes;
-	size_t block_lo, block_hi;
-	int result;
-	pthread_t thread;
-	bool threaded;
-};
+		pthread_mutex_lock(&bl->lock);
+		b = bl->result == 0 ? bl->next++ : bl->n_blocks;
+		pthread_mutex_unlock(&bl->lock);
+		if (b >= bl->n_blocks)
+			break;
+		r = walk_block(&ev, bl, b);
+	}
+	free(ev.scratch);
+	if (r < 0) {
+		pthread_mutex_lock(&bl->lock);
+		if (bl->result == 0)
+			bl->result = r;
+		pthread_mutex_unlock(&bl->lock);
+	}
+	return NULL;
+}
 
 static size_t
-count_shares(const struct dp_engine_input *in, size_t n_blocks)
+count_walkers(const struct dp_engine_input *in, size_t n_blocks)
 {
-	size_t n = n_blocks / MIN_SHARE;
 	long cpus;
 
-	if (n <= 1 || in->threads == 1)
+	if (n_blocks < MIN_BLOCKS || in->threads == 1)
 		return 1;
 	/* Asked only now: glibc reads the count from /sys, three system
 	 * calls a run on one file need not make. */
 	cpus = in->threads ? (long)in->threads : sysconf(_SC_NPROCESSORS_ONLN);
 	if (cpus < 1)
-		cpus = 1;
-	if (n > (size_t)cpus)
-		n = (size_t)cpus;
-	if (n > MAX_SHARES)
-		n = MAX_SHARES;
-	return n ? n : 1;
+		return 1;
+	return cpus > MAX_WALKERS ? MAX_WALKERS : (size_t)cpus;
 }
 
+/* Walks every block on n threads, this one among them (alone when no
+ * other can be had).  The first error, or 0. */
 static int
-run_share(struct share *sh)
+walk_blocks(struct blocks *bl, size_t n)
 {
-	sh->ev.scratch = calloc(dp_field_count(), sizeof(*sh->ev.scratch));
-	if (!sh->ev.scratch)
+	pthread_t threads[MAX_WALKERS];
+	size_t started = 0;
+	int r;
+
+	if (pthread_mutex_init(&bl->lock, NULL) != 0)
 		return -ENOMEM;
-	return run_passes(&sh->ev, sh->passes, sh->n_passes, sh->block_lo,
-			  sh->block_hi);
-}
-
-static void *
-share_thread(void *data)
-{
-	struct share *sh = data;
-
-	sh->result = run_share(sh);
-	dp_regex_thread_done();
-	return NULL;
-}
-
-/* Runs shares[1..n) on threads of their own (or here, when none can be
- * had) and shares[0] here.  The first error, in share order, or 0. */
-static int
-run_shares(struct share *shares, size_t n)
-{
-	int r = 0;
-
-	for (size_t k = 1; k < n; k++)
-		shares[k].threaded = pthread_create(&shares[k].thread, NULL,
-						    share_thread,
-						    &shares[k]) == 0;
-	shares[0].result = run_share(&shares[0]);
-	for (size_t k = 1; k < n; k++) {
-		if (shares[k].threaded)
-			pthread_join(shares[k].thread, NULL);
-		else
-			shares[k].result = run_share(&shares[k]);
+	if (n > 1 && (r = dp_ruleset_freeze_patterns(bl->in->rules)) < 0) {
+		pthread_mutex_destroy(&bl->lock);
+		return r;
 	}
-	for (size_t k = 0; k < n && r == 0; k++)
-		r = shares[k].result;
-	return r;
-}
-
-/* Splits the blocks into n shares, each with a copy of the passes.
- * 0 or -ENOMEM (what was made is in shares, for join_shares()). */
-static int
-make_shares(const struct dp_engine_input *in, const struct pass *passes,
-	    size_t n_passes, size_t n_blocks, struct share *shares, size_t n)
-{
-	for (size_t k = 0; k < n; k++) {
-		struct share *sh = &shares[k];
-
-		sh->ev.in = in;
-		sh->n_passes = n_passes;
-		sh->block_lo = n_blocks * k / n;
-		sh->block_hi = n_blocks * (k + 1) / n;
-		sh->passes = malloc((n_passes ? n_passes : 1) * sizeof(*passes));
-		if (!sh->passes)
-			return -ENOMEM;
-		if (n_passes)
-			memcpy(sh->passes, passes, n_passes * sizeof(*passes));
-	}
-	return 0;
+	while (started + 1 < n &&
+	       pthread_create(&threads[started], NULL, walker, bl) == 0)
+		started++;
+	(void) walker(bl);
+	for (size_t k = 0; k < started; k++)
+		pthread_join(threads[k], NULL);
+	pthread_mutex_destroy(&bl->lock);
+	return bl->result;
 }
 
 /* Moves the findings of from to the end of out.  0, or -ENOMEM with
@@ -1014,28 +1000,25 @@ drop_explained(struct dp_findings *list, size_t first)
 	return 0;
 }
 
-/* Joins what the shares found, pass by pass and share by share, into
- * out and the limit events into limit_msg, and frees the shares. */
+/* Joins what the passes found, pass by pass in block order, into out and
+ * the limit events into limit_msg, and frees the parts' contents. */
 static int
-join_shares(struct share *shares, size_t n, size_t n_passes,
-	    struct dp_findings *out, struct dp_buf *limit_msg)
+join_parts(struct blocks *bl, struct dp_findings *out,
+	   struct dp_buf *limit_msg)
 {
 	int r = 0;
 
-	for (size_t i = 0; i < n_passes; i++)
-		for (size_t k = 0; k < n && shares[k].passes; k++) {
-			struct pass *p = &shares[k].passes[i];
+	for (size_t i = 0; i < bl->n_passes; i++)
+		for (size_t b = 0; b < bl->n_blocks; b++) {
+			struct found_part *part =
+				&bl->parts[b * bl->n_passes + i];
 
-			if (move_findings(out, &p->found) < 0 && r == 0)
+			if (move_findings(out, &part->found) < 0 && r == 0)
 				r = -ENOMEM;
 			if (r == 0)
-				r = limit_text(limit_msg, &p->limit_events);
-			dp_buf_free(&p->limit_events);
+				r = limit_text(limit_msg, &part->limit_events);
+			dp_buf_free(&part->limit_events);
 		}
-	for (size_t k = 0; k < n; k++) {
-		free(shares[k].passes);
-		free(shares[k].ev.scratch);
-	}
 	return r;
 }
 
@@ -1046,26 +1029,29 @@ dp_engine_run(const struct dp_engine_input *in, struct dp_findings *out,
 	const struct dp_setup *setup = in->setup;
 	size_t most = setup->n_roles > setup->n_tasks ? setup->n_roles
 						      : setup->n_tasks;
-	size_t n_blocks = most ? (most + BLOCK_SIZE - 1) / BLOCK_SIZE : 1;
-	size_t n_shares = count_shares(in, n_blocks);
-	struct share shares[MAX_SHARES] = {0};
+	struct blocks bl = {.in = in};
 	struct dp_buf limit_msg = {0};
 	struct pass *passes = NULL;
-	size_t n_passes = 0, first = out->n;
+	size_t first = out->n;
 	int r, join_r;
 
-	r = plan_passes(in, &passes, &n_passes);
-	if (r == 0 && n_shares > 1)
-		r = dp_ruleset_freeze_patterns(in->rules);
+	bl.n_blocks = most ? (most + BLOCK_SIZE - 1) / BLOCK_SIZE : 1;
+	r = plan_passes(in, &passes, &bl.n_passes);
+	bl.passes = passes;
+	if (r == 0) {
+		bl.parts = calloc(bl.n_blocks * (bl.n_passes ? bl.n_passes : 1),
+				  sizeof(*bl.parts));
+		if (!bl.parts)
+			r = -ENOMEM;
+	}
 	if (r == 0)
-		r = make_shares(in, passes, n_passes, n_blocks, shares,
-				n_shares);
-	if (r == 0)
-		r = run_shares(shares, n_shares);
+		r = walk_blocks(&bl, count_walkers(in, bl.n_blocks));
 	/* Even after a failure: out owns what was found. */
-	join_r = join_shares(shares, n_shares, n_passes, out, &limit_msg);
-	if (r == 0)
-		r = join_r;
+	if (bl.parts) {
+		join_r = join_parts(&bl, out, &limit_msg);
+		if (r == 0)
+			r = join_r;
+	}
 	if (r == 0)
 		r = drop_explained(out, first);
 	if (r == 0 && limit_msg.len) {
@@ -1074,6 +1060,7 @@ dp_engine_run(const struct dp_engine_input *in, struct dp_findings *out,
 		r = -E2BIG;
 	}
 	dp_buf_free(&limit_msg);
+	free(bl.parts);
 	free(passes);
 	return r;
 }
