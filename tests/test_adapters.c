@@ -949,6 +949,71 @@ big_bundle(size_t *ret_len)
 	return text;
 }
 
+/* Paths reported unreadable, in order. */
+struct stale_paths {
+	char paths[4][600];
+	int errs[4];
+	unsigned calls;
+};
+
+static void
+on_stale(void *data, const char *path, int err)
+{
+	struct stale_paths *sp = data;
+
+	if (sp->calls < 4) {
+		snprintf(sp->paths[sp->calls], sizeof(sp->paths[0]), "%s", path);
+		sp->errs[sp->calls] = err;
+	}
+	sp->calls++;
+}
+
+/* Many reported files are read again on two threads: each comes back
+ * with its secrets marked, and the two that changed are dropped and
+ * reported in the order they were first pointed at. */
+START_TEST(many_released_files_come_back)
+{
+	char dir[] = "/tmp/dp-released-XXXXXX", path[100][600];
+	const struct dp_findings *found;
+	struct stale_paths sp = {0};
+	struct dp_run *run = NULL;
+	char *changed = strdup(arn_job);
+	unsigned line = 0;
+
+	ck_assert_ptr_nonnull(changed);
+	*strstr(changed, "SYNC") = 'X'; /* same length, other bytes */
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	for (int i = 0; i < 100; i++) {
+		snprintf(path[i], sizeof(path[i]), "%s/job%02d.json", dir, i);
+		write_text(path[i], arn_job);
+	}
+	ck_assert_int_eq(dp_run_new(rules, NULL, &run), 0);
+	ck_assert_int_eq(dp_run_add_path(run, dir, true, on_stale, &sp), 0);
+	write_text(path[70], changed);
+	write_text(path[3], changed);
+	ck_assert_int_eq(dp_run_finish(run, NULL), 0);
+	ck_assert_uint_eq(sp.calls, 2);
+	ck_assert_str_eq(sp.paths[0], path[3]);
+	ck_assert_str_eq(sp.paths[1], path[70]);
+	ck_assert_int_eq(sp.errs[0], -ESTALE);
+	ck_assert_int_eq(sp.errs[1], -ESTALE);
+	ck_assert_uint_eq(count_rule(run, "DP201", &line), 98);
+	found = dp_run_findings(run);
+	for (size_t i = 0; i < found->n; i++) {
+		const struct dp_source *source = found->items[i].origin.source;
+
+		ck_assert_ptr_nonnull(source->data);
+		ck_assert(dp_source_is_secret(source,
+			tl_offset_of(source->data, "Pa55-word")));
+	}
+	dp_run_free(run);
+	for (int i = 0; i < 100; i++)
+		unlink(path[i]);
+	rmdir(dir);
+	free(changed);
+}
+END_TEST
+
 /* From disk, streamed, its bytes given back and read again for the
  * report: the same findings at the same places and pointers as the
  * bundle held whole in memory.  Changed before the report: dropped. */
@@ -1104,6 +1169,7 @@ adapters_suite(void)
 	tcase_add_checked_fixture(tc, load_rules, free_rules);
 	tcase_add_test(tc, released_bytes_come_back);
 	tcase_add_test(tc, released_bytes_changed);
+	tcase_add_test(tc, many_released_files_come_back);
 	tcase_add_test(tc, streamed_array_same_findings);
 	tcase_add_test(tc, invalid_array_adds_nothing);
 	tcase_add_test(tc, big_bundle_from_disk);
