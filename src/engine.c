@@ -831,6 +831,16 @@ walker(void *data)
 	return NULL;
 }
 
+/* A walker on a thread of its own, which frees its match data when it
+ * ends (the calling thread keeps its own for later matches). */
+static void *
+walker_thread(void *data)
+{
+	(void) walker(data);
+	dp_regex_thread_done();
+	return NULL;
+}
+
 static size_t
 count_walkers(const struct dp_engine_input *in, size_t n_blocks)
 {
@@ -862,7 +872,7 @@ walk_blocks(struct blocks *bl, size_t n)
 		return r;
 	}
 	while (started + 1 < n &&
-	       pthread_create(&threads[started], NULL, walker, bl) == 0)
+	       pthread_create(&threads[started], NULL, walker_thread, bl) == 0)
 		started++;
 	(void) walker(bl);
 	for (size_t k = 0; k < started; k++)
