@@ -232,23 +232,44 @@ check_encoding(struct dp_source *source)
 		source->problem = DP_ENC_EMPTY;
 }
 
+/* A source and a copy of its name, from pool or (NULL) malloc'd.  NULL
+ * on ENOMEM. */
+static struct dp_source *
+source_alloc(const char *name, struct dp_arena *pool)
+{
+	struct dp_source *source;
+
+	if (pool) {
+		source = dp_arena_alloc(pool, sizeof(*source));
+		if (!source)
+			return NULL;
+		source->path = dp_arena_strndup(pool, name, strlen(name));
+		source->pooled = true;
+		return source->path ? source : NULL;
+	}
+	source = calloc(1, sizeof(*source));
+	if (!source)
+		return NULL;
+	source->path = dp_strdup(name);
+	if (!source->path) {
+		free(source);
+		return NULL;
+	}
+	return source;
+}
+
 /* A source holding data (taken over, unless known: then data is static
  * bytes that passed check_encoding() before, never freed nor written);
  * check: check the encoding now (else dp_source_check() does). */
 static int
 source_new_known(const char *name, char *data, size_t len, bool known,
-		 bool check, struct dp_source **ret_source)
+		 bool check, struct dp_arena *pool,
+		 struct dp_source **ret_source)
 {
-	struct dp_source *source;
+	struct dp_source *source = source_alloc(name, pool);
 
-	source = calloc(1, sizeof(*source));
 	if (!source)
 		return -ENOMEM;
-	source->path = dp_strdup(name);
-	if (!source->path) {
-		free(source);
-		return -ENOMEM;
-	}
 	source->data = data;
 	source->len = len;
 	source->borrowed = known;
@@ -271,7 +292,7 @@ static int
 source_new(const char *name, char *data, size_t len,
 	   struct dp_source **ret_source)
 {
-	return source_new_known(name, data, len, false, true, ret_source);
+	return source_new_known(name, data, len, false, true, NULL, ret_source);
 }
 
 void
@@ -508,11 +529,13 @@ read_found(int fd, size_t max_size, char **ret_data, size_t *ret_len)
 	return 1;
 }
 
-/* What read_path() opens: name relative to dirfd, found by a walk. */
+/* What read_path() opens: name relative to dirfd, found by a walk; the
+ * pool its source is allocated from, or NULL. */
 struct opening {
 	int dirfd;
 	const char *name;
 	bool found;
+	struct dp_arena *pool;
 };
 
 static int read_path(const struct opening *at, const char *path,
@@ -528,9 +551,10 @@ dp_source_read(const char *path, size_t max_size, struct dp_source **ret_source)
 
 int
 dp_source_read_regular(int dirfd, const char *name, const char *path,
-		       size_t max_size, struct dp_source **ret_source)
+		       size_t max_size, struct dp_arena *pool,
+		       struct dp_source **ret_source)
 {
-	const struct opening at = {dirfd, name, true};
+	const struct opening at = {dirfd, name, true, pool};
 
 	return read_path(&at, path, max_size, NULL, 0, ret_source, NULL);
 }
@@ -540,7 +564,7 @@ dp_source_read_expect(const char *path, size_t max_size, const char *known,
 		      size_t known_len, struct dp_source **ret_source,
 		      bool *ret_same)
 {
-	const struct opening at = {AT_FDCWD, path, false};
+	const struct opening at = {AT_FDCWD, path, false, NULL};
 
 	return read_path(&at, path, max_size, known, known_len, ret_source,
 			 ret_same);
@@ -612,7 +636,7 @@ read_path(const struct opening *at, const char *path, size_t max_size,
 			goto out;
 		if (same) {
 			r = source_new_known(path, (char *) known, known_len,
-					     true, true, ret_source);
+					     true, true, NULL, ret_source);
 			goto out;
 		}
 		if (lseek(fd, 0, SEEK_SET) < 0) {
@@ -631,7 +655,7 @@ read_path(const struct opening *at, const char *path, size_t max_size,
 		goto out;
 have_bytes:
 	r = source_new_known(is_stdin ? "<stdin>" : path, data, len, false,
-			     !found, ret_source);
+			     !found, at->pool, ret_source);
 	if (r < 0)
 		goto out;
 	(*ret_source)->map_len = map_len;
@@ -847,10 +871,12 @@ dp_source_free(struct dp_source *source)
 {
 	if (!source)
 		return;
-	free(source->path);
 	if (!source->borrowed)
 		bytes_free(source->data, source->map_len);
 	free(source->secrets);
 	free(source->line_starts);
+	if (source->pooled)
+		return;
+	free(source->path);
 	free(source);
 }

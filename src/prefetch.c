@@ -49,10 +49,11 @@ dp_fetched_free(struct dp_fetched *fetched)
 	*fetched = (struct dp_fetched){0};
 }
 
-/* Reads the file of one walk step.  0 or -ENOMEM; a file that cannot
- * be read is a step with an error. */
+/* Reads the file of one walk step, its source from pool (or NULL).  0
+ * or -ENOMEM; a file that cannot be read is a step with an error. */
 static int
-fetch(const struct dp_prefetch_options *options, struct dp_fetched *f)
+fetch(const struct dp_prefetch_options *options, struct dp_arena *pool,
+      struct dp_fetched *f)
 {
 	int r;
 
@@ -61,7 +62,7 @@ fetch(const struct dp_prefetch_options *options, struct dp_fetched *f)
 	r = f->step.found ? dp_source_read_regular(f->step.dirfd,
 						   f->step.name, f->step.path,
 						   options->max_file_size,
-						   &f->source)
+						   pool, &f->source)
 			  : dp_source_read(f->step.path, options->max_file_size,
 					   &f->source);
 	if (r == -ENOMEM)
@@ -87,9 +88,12 @@ prepare(const struct dp_prefetch_options *options, struct dp_fetched *f)
 	return dp_doc_parse(f->source, &options->limits, &f->doc);
 }
 
-/* The next file of the walk, read: 1, 0 at the end, or -ENOMEM. */
+/* The next file of the walk, read: 1, 0 at the end, or -ENOMEM.  Only
+ * the reader thread reads sources into the pool: a run of one file
+ * should not pay for a 2 MiB page. */
 static int
-fetch_next(struct dp_prefetch *pf, struct dp_fetched *ret)
+fetch_next(struct dp_prefetch *pf, struct dp_arena *pool,
+	   struct dp_fetched *ret)
 {
 	int r;
 
@@ -97,7 +101,7 @@ fetch_next(struct dp_prefetch *pf, struct dp_fetched *ret)
 	r = dp_walk_next(pf->walk, &ret->step);
 	if (r <= 0)
 		return r;
-	r = fetch(&pf->options, ret);
+	r = fetch(&pf->options, pool, ret);
 	if (r < 0) {
 		dp_fetched_free(ret);
 		return r;
@@ -114,7 +118,7 @@ reader(void *data)
 	int r;
 
 	do {
-		r = fetch_next(pf, &f);
+		r = fetch_next(pf, pf->options.source_pool, &f);
 		/* Half a ring ahead of the run: time to spare for its work. */
 		if (r > 0 && waiting >= RING_SIZE / 2 &&
 		    (r = prepare(&pf->options, &f)) == 0)
@@ -201,7 +205,7 @@ dp_prefetch_next(struct dp_prefetch *pf, struct dp_fetched *ret)
 	}
 	if (!pf->threaded) {
 		pf->taken++;
-		return fetch_next(pf, ret);
+		return fetch_next(pf, NULL, ret);
 	}
 	pthread_mutex_lock(&pf->lock);
 	if (pf->count == 0)

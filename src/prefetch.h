@@ -32,6 +32,10 @@ struct dp_prefetch_options {
 	bool thread;                   /* read on a thread of its own once
 					  a second file is to be read, when
 					  there is a second processor */
+	struct dp_arena *source_pool;  /* the sources the thread reads are
+					  allocated from it (see
+					  dp_source_read_regular()); it
+					  must outlive them; NULL: none */
 };
 
 /* A file read: its source may be unchecked (dp_source_check()) and

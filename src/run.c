@@ -48,6 +48,8 @@ struct dp_run {
 	 * the last file of a run (the only one of a pre-commit hook, a
 	 * 50 MB bundle) is never read twice. */
 	struct dp_source *release_next;
+	/* Sources the reader thread reads (prefetch.h); freed after them. */
+	struct dp_arena *source_pool;
 };
 
 int
@@ -90,6 +92,7 @@ dp_run_free(struct dp_run *run)
 	dp_setup_free(run->setup);
 	for (size_t i = 0; i < run->n_sources; i++)
 		dp_source_free(run->sources[i]);
+	dp_arena_free(run->source_pool);
 	for (size_t i = 0; i < run->n_not_run; i++)
 		free(run->not_run[i]);
 	free(run->not_run);
@@ -485,6 +488,10 @@ dp_run_add_paths(struct dp_run *run, const char *const *paths, size_t n,
 		return 0;
 	run->on_error = on_error;
 	run->on_error_data = data;
+	/* Its first 2 MiB are taken only when the reader thread starts. */
+	if (!run->source_pool && !(run->source_pool = dp_arena_new_big()))
+		return -ENOMEM;
+	ahead.source_pool = run->source_pool;
 	if (dp_prefetch_new(paths, n, explicit, &ahead, &prefetch) < 0)
 		return -ENOMEM;
 	while ((r = dp_prefetch_next(prefetch, &fetched)) > 0)

@@ -60,6 +60,7 @@ struct shared_string {
 };
 
 struct dp_arena {
+	size_t first_chunk;    /* size of the first chunk */
 	struct chunk *current; /* bump allocations come from here */
 	struct chunk *full;    /* retired and oversized chunks */
 	size_t handed_out;
@@ -69,10 +70,27 @@ struct dp_arena {
 	size_t n_shared, cap_shared;
 };
 
+static struct dp_arena *
+arena_new(size_t first_chunk)
+{
+	struct dp_arena *arena = calloc(1, sizeof(struct dp_arena));
+
+	if (arena)
+		arena->first_chunk = first_chunk;
+	return arena;
+}
+
 struct dp_arena *
 dp_arena_new(void)
 {
-	return calloc(1, sizeof(struct dp_arena));
+	return arena_new(ARENA_FIRST_CHUNK);
+}
+
+struct dp_arena *
+dp_arena_new_big(void)
+{
+	/* Less the chunk's header: chunk_new() rounds up to the page. */
+	return arena_new(ARENA_CHUNK_SIZE - sizeof(struct chunk));
 }
 
 static void
@@ -169,7 +187,7 @@ arena_take(struct dp_arena *arena, size_t size, size_t align)
 		return c->data;
 	}
 
-	want = ARENA_FIRST_CHUNK;
+	want = arena->first_chunk;
 	if (arena->current)
 		want = arena->current->size < ARENA_CHUNK_SIZE
 			       ? arena->current->size * 2

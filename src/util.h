@@ -29,6 +29,11 @@ struct dp_arena;
 /* A new, empty arena; NULL on ENOMEM. */
 struct dp_arena *dp_arena_new(void);
 
+/* An arena for megabytes of small long-lived objects: its first chunk
+ * is already a 2 MiB huge page (one page fault where 4 KiB pages took
+ * one per 4 KiB), taken on the first allocation.  NULL on ENOMEM. */
+struct dp_arena *dp_arena_new_big(void);
+
 /* Frees the arena and everything allocated from it.  NULL is a no-op. */
 void dp_arena_free(struct dp_arena *arena);
 
