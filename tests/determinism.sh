@@ -8,6 +8,8 @@ set -u
 bin=${DP_BINARY:?run through meson test}
 src=${DP_SOURCE_ROOT:?}
 wrap=${DP_EXEC_WRAPPER:-}
+# valgrind cannot follow a static glibc: under it, the dynamic twin.
+[ -n "$wrap" ] && bin=${DP_BINARY_DYNAMIC:-$bin}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0

@@ -10,6 +10,8 @@ set -u
 bin=${DP_BINARY:?run through meson test}
 src=${DP_SOURCE_ROOT:?}
 wrap=${DP_EXEC_WRAPPER:-}
+# valgrind cannot follow a static glibc: under it, the dynamic twin.
+[ -n "$wrap" ] && bin=${DP_BINARY_DYNAMIC:-$bin}
 limit=${DP_HOSTILE_TIMEOUT:-60}
 tmp=$(mktemp -d)
 trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
