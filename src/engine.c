@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "engine_int.h"
 #include "rules.h"
@@ -844,16 +843,12 @@ walker_thread(void *data)
 static size_t
 count_walkers(const struct dp_engine_input *in, size_t n_blocks)
 {
-	long cpus;
+	unsigned n;
 
-	if (n_blocks < MIN_BLOCKS || in->threads == 1)
+	if (n_blocks < MIN_BLOCKS)
 		return 1;
-	/* Asked only now: glibc reads the count from /sys, three system
-	 * calls a run on one file need not make. */
-	cpus = in->threads ? (long)in->threads : sysconf(_SC_NPROCESSORS_ONLN);
-	if (cpus < 1)
-		return 1;
-	return cpus > MAX_WALKERS ? MAX_WALKERS : (size_t)cpus;
+	n = dp_thread_count(in->threads);
+	return n > MAX_WALKERS ? MAX_WALKERS : n;
 }
 
 /* Walks every block on n threads, this one among them (alone when no

@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "prefetch.h"
 #include "util.h"
@@ -25,7 +24,7 @@ struct dp_prefetch {
 	struct dp_walk *walk;
 	struct dp_prefetch_options options;
 
-	bool may_thread;         /* options.thread, until it is decided */
+	bool may_thread;         /* until it is decided */
 	size_t taken;            /* files read inline */
 	bool threaded;
 	pthread_t thread;
@@ -146,12 +145,11 @@ reader(void *data)
 	return NULL;
 }
 
-/* Starts the reader, if a second processor can run it (asked only now:
- * glibc reads the count from /sys, three system calls). */
+/* Starts the reader, if a second thread is to be had. */
 static bool
 start_thread(struct dp_prefetch *pf)
 {
-	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+	if (dp_thread_count(pf->options.threads) < 2)
 		return false;
 	if (pthread_mutex_init(&pf->lock, NULL) != 0)
 		return false;
@@ -188,7 +186,7 @@ dp_prefetch_new(const char *const *paths, size_t n, bool explicit,
 	}
 	/* Without a thread (none asked, or none to be had) the same files
 	 * come out, read when they are asked for. */
-	pf->may_thread = options->thread;
+	pf->may_thread = options->threads != 1;
 	*ret_prefetch = pf;
 	return 0;
 }

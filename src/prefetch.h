@@ -29,9 +29,11 @@ struct dp_prefetch_options {
 					  ahead: longer ones are the run's
 					  to stream */
 	unsigned max_dir_depth;
-	bool thread;                   /* read on a thread of its own once
-					  a second file is to be read, when
-					  there is a second processor */
+	unsigned threads;              /* as dp_run_options.threads: above
+					  1 (0: when there is a second
+					  processor), read on a thread of
+					  its own once a second file is to
+					  be read */
 	struct dp_arena *source_pool;  /* the sources the thread reads are
 					  allocated from it (see
 					  dp_source_read_regular()); it
@@ -48,8 +50,8 @@ struct dp_fetched {
 
 struct dp_prefetch;
 
-/* Starts reading the n paths (walk.h): inline, and with options->thread
- * on a thread from the second file on (a pre-commit hook's one file
+/* Starts reading the n paths (walk.h): inline, and when options->threads
+ * allows, on a thread from the second file on (a pre-commit hook's one file
  * starts none).  0 or -ENOMEM. */
 int dp_prefetch_new(const char *const *paths, size_t n, bool explicit,
 		    const struct dp_prefetch_options *options,

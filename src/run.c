@@ -478,7 +478,7 @@ dp_run_add_paths(struct dp_run *run, const char *const *paths, size_t n,
 		.limits = run->options.limits,
 		.parse_below = run->options.stream_from,
 		.max_dir_depth = run->options.max_dir_depth,
-		.thread = run->options.threads != 1,
+		.threads = run->options.threads,
 	};
 	struct dp_prefetch *prefetch;
 	struct dp_fetched fetched;
@@ -915,7 +915,8 @@ reload_reported(struct dp_run *run)
 	if ((r = list_reported(run, &list, &n)) < 0)
 		return r;
 	odd = (struct bring_back_half){run, list, n};
-	if (n >= BRING_BACK_THREAD_FROM && run->options.threads != 1)
+	if (n >= BRING_BACK_THREAD_FROM &&
+	    dp_thread_count(run->options.threads) > 1)
 		threaded = pthread_create(&thread, NULL, bring_back_odd,
 					  &odd) == 0;
 	for (size_t i = 0; i < n; i += threaded ? 2 : 1)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -286,6 +287,17 @@ dp_arena_stop_sharing(struct dp_arena *arena)
 	free(arena->shared);
 	arena->shared = NULL;
 	arena->n_shared = arena->cap_shared = 0;
+}
+
+unsigned
+dp_thread_count(unsigned asked)
+{
+	long online;
+
+	if (asked)
+		return asked;
+	online = sysconf(_SC_NPROCESSORS_ONLN);
+	return online > 1 ? (unsigned) (online < 1024 ? online : 1024) : 1;
 }
 
 /* Eight bytes a step: pointers and texts are short, and this runs once

@@ -88,6 +88,12 @@ size_t dp_arena_used(const struct dp_arena *arena);
  * since on a virtual machine each 4 KiB page costs a fault of ~10 us. */
 #define DP_HUGE_PAGE ((size_t) 2 << 20)
 
+/* How many threads a run may use: asked, or when asked is 0 one per
+ * online processor (at least 1).  The processors are counted only then:
+ * glibc reads /sys for it, three system calls that a run needing no
+ * thread (a pre-commit hook's one file) should not make. */
+unsigned dp_thread_count(unsigned asked);
+
 /* A 64-bit hash of len bytes (not cryptographic: for tables, and to
  * notice that a file's bytes changed). */
 uint64_t dp_hash64(const void *bytes, size_t len);
