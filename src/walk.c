@@ -55,16 +55,20 @@ dp_walk_new(const char *const *paths, size_t n, bool explicit,
 }
 
 static void
-pop_frame(struct dp_walk *walk)
+free_frame(struct frame *f)
 {
-	struct frame *f = &walk->stack[--walk->n_stack];
-
 	for (int i = 0; i < f->n_entries; i++)
 		free(f->entries[i]);
 	free(f->entries);
 	free(f->path);
 	if (f->fd >= 0)
 		(void) close(f->fd);
+}
+
+static void
+pop_frame(struct dp_walk *walk)
+{
+	free_frame(&walk->stack[--walk->n_stack]);
 }
 
 void
@@ -152,12 +156,7 @@ push_dir(struct dp_walk *walk, char *path, const struct stat *st,
 		f.fd = AT_FDCWD; /* the files are opened by path then */
 	if (dp_grow(&walk->stack, walk->n_stack, &walk->cap_stack,
 		    sizeof(*walk->stack)) < 0) {
-		for (int i = 0; i < f.n_entries; i++)
-			free(f.entries[i]);
-		free(f.entries);
-		free(path);
-		if (f.fd >= 0)
-			(void) close(f.fd);
+		free_frame(&f);
 		return -ENOMEM;
 	}
 	walk->stack[walk->n_stack++] = f;
@@ -180,8 +179,6 @@ start_path(struct dp_walk *walk, const char *given, struct dp_walk_step *ret)
 		    false);
 }
 
-/* An entry found in the listing on top: 0 when skipped or listed, else
- * 1 with a step, or -ENOMEM. */
 /* dir (len bytes) + sep + name, malloc'd; NULL on ENOMEM. */
 static char *
 join_path(const char *dir, size_t len, const char *sep, const char *name)
@@ -197,6 +194,8 @@ join_path(const char *dir, size_t len, const char *sep, const char *name)
 	return path;
 }
 
+/* An entry found in the listing on top: 0 when skipped or listed, else
+ * 1 with a step, or -ENOMEM. */
 static int
 visit_entry(struct dp_walk *walk, const struct dirent *entry,
 	    struct dp_walk_step *ret)
