@@ -817,21 +817,21 @@ struct reported {
 };
 
 static int
+cmp_reported_first(const void *pa, const void *pb)
+{
+	const struct reported *a = pa, *b = pb;
+
+	return a->first < b->first ? -1 : a->first > b->first;
+}
+
+static int
 cmp_reported_source(const void *pa, const void *pb)
 {
 	const struct reported *a = pa, *b = pb;
 
 	if (a->source != b->source)
 		return (uintptr_t)a->source < (uintptr_t)b->source ? -1 : 1;
-	return a->first < b->first ? -1 : a->first > b->first;
-}
-
-static int
-cmp_reported_first(const void *pa, const void *pb)
-{
-	const struct reported *a = pa, *b = pb;
-
-	return a->first < b->first ? -1 : a->first > b->first;
+	return cmp_reported_first(pa, pb);
 }
 
 /* The files findings and notes point at, each once, in the order they
